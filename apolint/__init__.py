@@ -1,0 +1,23 @@
+"""apolint: a linter for apology and incident announcements in Chinese and English.
+
+    >>> import apolint
+    >>> result = apolint.lint_text("We apologize for any inconvenience.")
+    >>> [f.rule for f in result.findings]
+
+Heavy libraries (spaCy, jieba, pygls) load only when a document needs them.
+"""
+__version__ = "0.1.0"
+
+__all__ = ["lint_text", "lint_file", "__version__"]
+
+
+def lint_text(text, lang=None, config=None, path="<text>"):
+    from .api import lint_text as _lint_text
+
+    return _lint_text(text, lang=lang, config=config, path=path)
+
+
+def lint_file(path, lang=None, config=None, encoding=None):
+    from .api import lint_file as _lint_file
+
+    return _lint_file(path, lang=lang, config=config, encoding=encoding)

@@ -1,0 +1,211 @@
+"""Document → analysis text: the folded text every matcher runs on, with a map back.
+
+The analysis text is the concatenation of the document's blocks (split further by language),
+each folded so that one pattern meets every way people type it:
+traditional → simplified characters (one to one), full-width ASCII → ASCII, lower case
+(in `lower`), zero-width and bidi controls dropped, whitespace runs collapsed, a line break
+inside a paragraph joined. `offsets[i]` is the original offset of analysis character i, so a
+span found here maps straight back to the source; nothing is ever searched twice.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import dataclass, field
+
+from .document import Document
+
+_DROP = set("\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f") | {chr(c) for c in range(0x202A, 0x202F)} | {
+    chr(c) for c in range(0x2066, 0x206A)
+}
+_SPACE = set("\t\u00a0\u3000\u2002\u2003\u2009\u202f\v\f")
+
+
+def is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FA1F
+
+
+@functools.lru_cache(maxsize=1)
+def traditional_to_simplified() -> dict[str, str]:
+    """One-to-one character table from OpenCC's data (only single-character mappings keep offsets)."""
+    from importlib import resources
+
+    table: dict[str, str] = {}
+    try:
+        data = (resources.files("opencc") / "dictionary" / "TSCharacters.txt").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - dependency missing
+        return table
+    for line in data.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 2 and len(parts[0]) == 1:
+            target = parts[1].split(" ")[0]
+            if len(target) == 1 and target != parts[0]:
+                table[parts[0]] = target
+    return table
+
+
+def fold_char(ch: str, trad: dict[str, str]) -> str:
+    o = ord(ch)
+    if 0xFF01 <= o <= 0xFF5E:
+        return chr(o - 0xFEE0)
+    return trad.get(ch, ch)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of one language inside a block, in analysis coordinates."""
+
+    start: int
+    end: int
+    lang: str
+    block: int  # index of the document block it came from
+
+
+@dataclass
+class Analysis:
+    doc: Document
+    text: str  # folded, case kept (tokeniser input)
+    lower: str  # folded and lower-cased (phrase input)
+    offsets: list[int]  # analysis index → original offset; one extra entry at the end
+    segments: list[Segment] = field(default_factory=list)
+    quotes: list[tuple[int, int]] = field(default_factory=list)  # short quoted mentions
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    _sentence_starts: list[int] = field(default_factory=list, repr=False)
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            o = self.offsets[start]
+            return o, o
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+    def source(self, start: int, end: int) -> str:
+        s, e = self.original_span(start, end)
+        return self.doc.text[s:e]
+
+    def set_sentences(self, spans: list[tuple[int, int]]) -> None:
+        self.sentences = sorted(spans)
+        self._sentence_starts = [s for s, _ in self.sentences]
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self._sentence_starts, pos) - 1
+        if i >= 0 and self.sentences[i][0] <= pos < self.sentences[i][1]:
+            return self.sentences[i]
+        seg = self.segment_of(pos)
+        return (seg.start, seg.end) if seg else (pos, pos + 1)
+
+    def segment_of(self, pos: int) -> Segment | None:
+        i = bisect.bisect_right([s.start for s in self.segments], pos) - 1
+        if i >= 0 and self.segments[i].start <= pos < self.segments[i].end:
+            return self.segments[i]
+        return None
+
+    def paragraph_of(self, pos: int) -> tuple[int, int]:
+        seg = self.segment_of(pos)
+        if seg is None:
+            return (pos, pos + 1)
+        start = end = seg.start
+        for s in self.segments:
+            if s.block == seg.block:
+                start = min(start, s.start)
+                end = max(end, s.end)
+        return start, end
+
+    @property
+    def languages(self) -> list[str]:
+        seen: dict[str, int] = {}
+        for s in self.segments:
+            seen[s.lang] = seen.get(s.lang, 0) + (s.end - s.start)
+        return sorted(seen, key=lambda k: -seen[k])
+
+
+def _fold_block(doc: Document, start: int, end: int, masked_starts: list[int], trad: dict[str, str],
+                out: list[str], offsets: list[int]) -> None:
+    text = doc.text
+    masked = doc.masked
+    i = start
+    j = bisect.bisect_right(masked_starts, i) - 1
+    while i < end:
+        if j + 1 < len(masked) and masked[j + 1][0] <= i:
+            j += 1
+        if j >= 0 and masked[j][0] <= i < masked[j][1]:
+            if not out or out[-1] != " ":
+                out.append(" ")
+                offsets.append(i)
+            i = masked[j][1]
+            continue
+        ch = text[i]
+        if ch in _DROP or ch == "\r":
+            i += 1
+            continue
+        if ch == "\n":
+            prev = out[-1] if out else ""
+            k = i + 1
+            while k < end and text[k] in " \t\u3000":
+                k += 1
+            nxt = text[k] if k < end else ""
+            if prev and nxt and is_cjk(prev) and is_cjk(nxt):
+                i = k
+                continue
+            ch = " "
+        elif ch in _SPACE:
+            ch = " "
+        if ch == " " and (not out or out[-1] in " \n"):
+            i += 1
+            continue
+        out.append(fold_char(ch, trad))
+        offsets.append(i)
+        i += 1
+    while out and out[-1] == " " and len(out) > 0:
+        out.pop()
+        offsets.pop()
+
+
+def build(doc: Document, split_languages, forced_lang: str | None, quote_mention_max: int) -> Analysis:
+    """Fold every block into one analysis text and split it into language segments."""
+    trad = traditional_to_simplified()
+    masked_starts = [s for s, _ in doc.masked]
+    out: list[str] = []
+    offsets: list[int] = []
+    block_ranges: list[tuple[int, int, int]] = []
+    for index, block in enumerate(doc.blocks):
+        a = len(out)
+        _fold_block(doc, block.start, block.end, masked_starts, trad, out, offsets)
+        if len(out) > a:
+            block_ranges.append((a, len(out), index))
+            out.append("\n")
+            offsets.append(block.end)
+    text = "".join(out)
+    offsets.append(len(doc.text))
+    lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    analysis = Analysis(doc=doc, text=text, lower=lower, offsets=offsets)
+    for a, b, index in block_ranges:
+        for s, e, lang in split_languages(text, a, b, forced_lang):
+            analysis.segments.append(Segment(s, e, lang, index))
+    analysis.quotes = _quoted_mentions(text, quote_mention_max)
+    return analysis
+
+
+_QUOTE_PAIRS = {"“": "”", '"': '"', "「": "」", "『": "』", "‘": "’", "《": "》"}
+_SENTENCE_END = re.compile(r"[。！？!?；;]|\.\s")
+
+
+def _quoted_mentions(text: str, limit: int) -> list[tuple[int, int]]:
+    """Short quotes without sentence punctuation: phrases being mentioned, not used."""
+    spans = []
+    if limit <= 0:
+        return spans
+    last_end = 0
+    for m in re.finditer(r"[“\"「『‘《]", text):
+        if m.start() < last_end:
+            continue
+        close = _QUOTE_PAIRS[m.group()]
+        end = text.find(close, m.end(), m.end() + limit + 1)
+        if end == -1:
+            continue
+        inner = text[m.end():end]
+        if inner.strip() and "\n" not in inner and not _SENTENCE_END.search(inner + " "):
+            spans.append((m.start(), end + 1))
+            last_end = end + 1
+    return spans

@@ -1,0 +1,55 @@
+"""The library entry points: the CLI, the LSP server and `import apolint` all go through here."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import document as document_mod
+from .config import Config, find_config, load_config_file
+from .document import InputError
+from .engine import lint_document
+from .findings import FileResult
+from .packs import RuleSet, load
+
+_RULESETS: dict[tuple, RuleSet] = {}
+
+
+def ruleset_for(config: Config) -> RuleSet:
+    """Load and compile the packs a configuration names, once per process."""
+    key = config.key()
+    ruleset = _RULESETS.get(key)
+    if ruleset is None:
+        ruleset = load(config.pack_paths(), enabled=config.rules)
+        _RULESETS[key] = ruleset
+    return ruleset
+
+
+def resolve_config(config: Config | str | Path | None, near: str | Path | None = None) -> Config:
+    if isinstance(config, Config):
+        return config
+    if config is not None:
+        return load_config_file(config)
+    if near is not None:
+        return find_config(str(Path(near).resolve().parent))
+    return Config()
+
+
+def lint_text(text: str, lang: str | None = None, config: Config | str | Path | None = None,
+              path: str = "<text>") -> FileResult:
+    """Lint a string. `lang` forces zh or en; `config` is a Config, a config file path or None."""
+    cfg = resolve_config(config, None if path in ("<text>", "-") else path)
+    ruleset = ruleset_for(cfg)
+    try:
+        doc = document_mod.parse(text, path)
+    except InputError as exc:
+        return FileResult(path=path, error=str(exc))
+    return lint_document(doc, ruleset, lang or cfg.lang)
+
+
+def lint_file(path: str | Path, lang: str | None = None, config: Config | str | Path | None = None,
+              encoding: str | None = None) -> FileResult:
+    try:
+        text = document_mod.read_source(path, encoding)
+    except InputError as exc:
+        return FileResult(path=str(path), error=str(exc))
+    return lint_text(text, lang=lang, config=config if config is not None else resolve_config(None, path),
+                     path=str(path))

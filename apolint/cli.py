@@ -1,0 +1,263 @@
+"""The command line: check, rules, explain, eval (and fix, lsp).
+
+Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage,
+configuration, rule-pack or input error (with a message on stderr saying what to do).
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .yamlsource import SourceError
+
+LEVELS = ("error", "warning", "info")
+RANK = {"info": 0, "warning": 1, "error": 2, "never": 3}
+SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache",
+             ".pytest_cache", "build", "dist"}
+
+
+class UsageFailure(click.ClickException):
+    exit_code = 2
+
+
+def _fail(message: str) -> None:
+    raise UsageFailure(message)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="apolint")
+def main() -> None:
+    """apolint — lint apology and incident announcements (Chinese and English).
+
+    It reports whether a notice owns the failure (responsibility), states concrete impact
+    (impact) and commits to a specific remedy (remedy), and flags vague wording,
+    over-apologising, non-apologies, blame-shifting and lifecycle problems.
+
+    \b
+    Examples:
+      apolint check draft.md
+      apolint check drafts/ --format json
+      cat draft.md | apolint check --stdin-filename draft.md -
+      apolint explain vague-scope
+    """
+
+
+def _walk(path: Path, extensions: tuple[str, ...], exclude: list[str], root: Path):
+    seen: set = set()
+    for dirpath, dirnames, filenames in os.walk(path, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen:  # a symlink loop
+            dirnames[:] = []
+            continue
+        seen.add(real)
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(filenames):
+            if name.lower().endswith(extensions):
+                full = Path(dirpath) / name
+                if not _excluded(full, exclude, root):
+                    yield full
+
+
+def _excluded(path: Path, patterns: list[str], root: Path) -> bool:
+    if not patterns:
+        return False
+    try:
+        rel = path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        rel = path.as_posix()
+    return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(path.name, p) for p in patterns)
+
+
+def collect(paths: tuple[str, ...], config) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            files.extend(_walk(path, config.extensions, config.exclude, config.root))
+        elif path.exists() or path.is_symlink():
+            files.append(path)
+        else:
+            _fail(f"{p}: no such file or directory")
+    return files
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH... | -")
+@click.option("--format", "fmt", type=click.Choice(["text", "line", "json", "sarif", "github"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default=None,
+              help="Language of the drafts; auto detects it per paragraph and sentence. [default: auto]")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Configuration file (default: .apolint.yaml or pyproject.toml found upwards from each file).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
+              help="Lowest level that makes the exit code 1. [default: warning]")
+@click.option("--stdin-filename", default=None, help="Name for text read from '-' (chooses format and config).")
+@click.option("--encoding", default=None, help="Encoding of the files (default: detect UTF-8/16 BOMs, UTF-8, GB18030).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the findings.")
+@click.option("--statistics", is_flag=True, help="Count findings per rule.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the results cache.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Worker processes for many files (0 = one per core).")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: when a terminal).")
+def check(paths, fmt, lang, config_path, fail_on, stdin_filename, encoding, quiet, statistics, no_cache, jobs,
+          color) -> None:
+    """Check announcement drafts and report findings.
+
+    PATH may be files, directories (walked for .md, .markdown and .txt) or '-' for
+    standard input.
+    """
+    from . import api
+    from .document import InputError, read_source
+    from .findings import FileResult
+    from .reporters import render
+
+    try:
+        forced = None if lang in (None, "auto") else lang
+        explicit = api.load_config_file(config_path) if config_path else None
+        inputs: list[tuple[str, object]] = []  # (display path, Path or stdin text)
+        for p in paths:
+            if p == "-":
+                data = sys.stdin.buffer.read()
+                inputs.append((stdin_filename or "<stdin>", data))
+            else:
+                cfg = explicit or api.resolve_config(None, Path(p) / "x" if Path(p).is_dir() else p)
+                for f in collect((p,), cfg):
+                    inputs.append((str(f), f))
+        results = []
+        texts: dict[str, str] = {}
+        effective_fail = fail_on
+        show_progress = fmt == "text" and sys.stderr.isatty() and len(inputs) > 50
+        for i, (name, source) in enumerate(inputs, 1):
+            cfg = explicit or api.resolve_config(None, name if not isinstance(source, bytes) else
+                                                  (stdin_filename or Path.cwd() / "stdin.md"))
+            effective_fail = effective_fail or cfg.fail_on
+            try:
+                if isinstance(source, bytes):
+                    from .document import decode
+
+                    text = decode(source, name, encoding)
+                else:
+                    text = read_source(source, encoding)
+            except InputError as exc:
+                results.append(FileResult(path=name, error=str(exc)))
+                continue
+            texts[name] = text
+            results.append(api.lint_text(text, lang=forced, config=cfg, path=name))
+            if show_progress and i % 25 == 0:
+                click.echo(f"\r{i}/{len(inputs)} files", err=True, nl=False)
+        if show_progress:
+            click.echo("\r" + " " * 30 + "\r", err=True, nl=False)
+        ruleset = api.ruleset_for(explicit or api.resolve_config(None, None))
+    except SourceError as exc:
+        _fail(f"{exc}\nFix the rule pack or configuration named above.")
+    if not inputs:
+        _fail("no files to check (directories are walked for " + ", ".join(api.Config().extensions) + ")")
+    if color is None:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    output = render(fmt, results, ruleset, {"color": color, "quiet": quiet, "statistics": statistics,
+                                            "texts": texts})
+    if output:
+        click.echo(output)
+    for r in results:
+        if r.error is not None and fmt != "text":
+            click.echo(f"apolint: {r.path}: {r.error}", err=True)
+    if any(r.error is not None for r in results):
+        sys.exit(2)
+    threshold = RANK[effective_fail or "warning"]
+    worst = max((r.worst() for r in results), default=-1)
+    sys.exit(1 if worst >= threshold else 0)
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Configuration file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules(config_path, fmt) -> None:
+    """List the loaded rules with their level, languages and one-line summary."""
+    import json
+
+    ruleset = _ruleset(config_path)
+    if fmt == "json":
+        click.echo(json.dumps([{"id": r.id, "kind": r.kind, "level": r.level, "languages": list(r.languages),
+                                "family": r.family, "summary": r.summary} for r in ruleset.rules],
+                              ensure_ascii=False, indent=2))
+        return
+    width = max(len(r.id) for r in ruleset.rules)
+    for r in ruleset.rules:
+        click.echo(f"{r.id:<{width}}  {r.level:<7}  {'/'.join(r.languages):<5}  {r.summary}")
+
+
+@main.command()
+@click.argument("rule_id")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Configuration file.")
+def explain(rule_id, config_path) -> None:
+    """Explain a rule: why it matters, what it suggests, and bad/good examples."""
+    ruleset = _ruleset(config_path)
+    found = ruleset.rule(rule_id)
+    if not found:
+        import difflib
+
+        close = difflib.get_close_matches(rule_id, [r.id for r in ruleset.rules], n=3)
+        hint = f" Did you mean: {', '.join(close)}?" if close else " See `apolint rules`."
+        _fail(f"no rule {rule_id!r}.{hint}")
+    click.echo(explain_text(found))
+
+
+def explain_text(found) -> str:
+    """The rule's documentation (also used for LSP hover)."""
+    first = found[0]
+    lines = [f"{first.id} ({first.kind}, {first.level}, {'/'.join(sorted({l for r in found for l in r.languages}))})",
+             "", first.why.strip(), ""]
+    if first.suggestion:
+        lines.append("Suggestion:")
+        sugg = first.suggestion if isinstance(first.suggestion, dict) else {"": first.suggestion}
+        for lang, text in sugg.items():
+            lines.append(f"  {lang + ': ' if lang else ''}{text}")
+        lines.append("")
+    for r in found:
+        lines.append("Bad:")
+        lines.extend(f"  ✗ {e}" for e in r.examples["bad"])
+        lines.append("Good:")
+        lines.extend(f"  ✓ {e}" for e in r.examples["good"])
+    lines.append(f"\nDefined in {first.path}:{first.line}")
+    return "\n".join(lines)
+
+
+@main.command(name="eval")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Configuration file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--min-f1", type=float, default=None, help="Exit 1 when any element or family F1 is below this.")
+def eval_cmd(path, config_path, fmt, min_f1) -> None:
+    """Compare the linter with the labels in a corpus folder (see corpus/README.md)."""
+    from .evaluate import evaluate, format_report
+
+    try:
+        report = evaluate(Path(path), config_path)
+    except SourceError as exc:
+        _fail(str(exc))
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_report(report))
+    if min_f1 is not None and report.lowest_f1() < min_f1:
+        sys.exit(1)
+
+
+def _ruleset(config_path):
+    from . import api
+
+    try:
+        cfg = api.load_config_file(config_path) if config_path else api.resolve_config(None, Path.cwd() / "x")
+        return api.ruleset_for(cfg)
+    except SourceError as exc:
+        _fail(f"{exc}\nFix the rule pack or configuration named above.")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

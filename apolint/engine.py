@@ -1,0 +1,228 @@
+"""The engine: document → analysis → tokens → evidence → rules → findings → suppression.
+
+It knows nothing about any language or rule: everything it matches comes from the packs.
+"""
+from __future__ import annotations
+
+from . import analysis as analysis_mod
+from . import language
+from .document import Document
+from .findings import ElementResult, Evidence, FileResult, Finding
+from .matchers import RegexTimeout, Run
+from .packs import RuleSet
+
+
+class Context:
+    """What a rule kind sees while checking one document. Kinds work in analysis offsets."""
+
+    def __init__(self, run: Run, ruleset: RuleSet):
+        self.run = run
+        self.analysis = run.analysis
+        self.ruleset = ruleset
+
+    def hits(self, detectors: dict) -> list[tuple[int, int, str]]:
+        found = []
+        for lang, det in detectors.items():
+            found.extend((s, e, lang) for s, e in det.hits(self.run))
+        found.sort()
+        return found
+
+    def source(self, start: int, end: int) -> str:
+        return self.analysis.source(start, end)
+
+    def element(self, name: str) -> ElementResult:
+        return self.run.element(name)
+
+    def lang_at(self, pos: int) -> str:
+        seg = self.analysis.segment_of(pos)
+        return seg.lang if seg else self.run.main_language
+
+    def scope_span(self, scope: str, pos: int) -> tuple[int, int]:
+        if scope == "sentence":
+            return self.analysis.sentence_of(pos)
+        if scope == "paragraph":
+            return self.analysis.paragraph_of(pos)
+        return (0, len(self.analysis.text))
+
+    def chars_in(self, span: tuple[int, int]) -> int:
+        return sum(1 for c in self.analysis.text[span[0]:span[1]] if not c.isspace())
+
+    def document_anchor(self) -> tuple[int, int, str]:
+        """Where a document-level finding points: the first sentence, within its first line."""
+        a = self.analysis
+        if not a.segments:
+            return 0, 0, self.run.main_language
+        seg = a.segments[0]
+        start, end = a.sentence_of(seg.start)
+        while end > start and a.text[end - 1] == "\n":
+            end -= 1
+        o_start = a.offsets[start]
+        line_end = a.doc.text.find("\n", o_start)
+        if line_end != -1:
+            while end > start + 1 and a.offsets[end - 1] >= line_end:
+                end -= 1
+        return start, end, seg.lang
+
+    def finding(self, rule, start: int, end: int, lang: str, fields: dict, *, level: str | None = None,
+                message: str | None = None, suggestion: str | None = None, fix: str | None = None) -> Finding:
+        o_start, o_end = self.analysis.original_span(start, end)
+        text = (message or rule.message).format_map(_Fields(fields))
+        if suggestion is None:
+            suggestion = rule.suggestion_for(lang)
+        return Finding(rule=rule.id, level=level or rule.level, start=o_start, end=o_end, message=text,
+                       suggestion=suggestion, fix=fix, text=self.analysis.doc.text[o_start:o_end])
+
+
+class _Fields(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def resolve_element(ruleset: RuleSet):
+    def resolve(name: str, run: Run) -> ElementResult:
+        element = ruleset.elements.get(name)
+        if element is None:
+            return ElementResult("missing")
+        for status in ("present", "weak"):
+            spans = []
+            for det in getattr(element, status).values():
+                spans.extend(det.hits(run))
+            if spans:
+                spans = sorted(set(spans))
+                return ElementResult(status, [Evidence(s, e, run.analysis.source(s, e)) for s, e in spans])
+        return ElementResult("missing")
+
+    return resolve
+
+
+def tokenise(analysis, ruleset: RuleSet, run: Run) -> None:
+    """Tokenise each segment once with its language's pipeline: sentences and token-pattern hits."""
+    sentences: list[tuple[int, int]] = []
+    for lang in analysis.languages:
+        segs = [s for s in analysis.segments if s.lang == lang]
+        nlp = language.pipeline(lang)
+        matcher = _token_matcher(ruleset, lang, nlp)
+        texts = [analysis.text[s.start:s.end] for s in segs]
+        for seg, doc in zip(segs, nlp.pipe(texts)):
+            for sent in doc.sents:
+                sentences.append((seg.start + sent.start_char, seg.start + sent.end_char))
+            if matcher is not None:
+                for match_id, start, end in matcher(doc):
+                    key = nlp.vocab.strings[match_id]
+                    span = doc[start:end]
+                    run.token_hits.setdefault(key, []).append(
+                        (seg.start + span.start_char, seg.start + span.end_char))
+    analysis.set_sentences(sentences)
+
+
+_MATCHERS: dict = {}
+
+
+def _token_matcher(ruleset: RuleSet, lang: str, nlp):
+    patterns = ruleset.compiler.tokens.get(lang)
+    if not patterns:
+        return None
+    cache_key = (id(ruleset), lang)
+    matcher = _MATCHERS.get(cache_key)
+    if matcher is None:
+        from spacy.matcher import Matcher
+
+        from .yamlsource import SourceError
+
+        matcher = Matcher(nlp.vocab)
+        for key, pats in patterns.items():
+            try:
+                matcher.add(key, pats)
+            except Exception as exc:  # spaCy's own validation, with our file and line
+                path, line = ruleset.compiler.token_sources[key]
+                raise SourceError(path, line, "tokens", f"invalid token pattern: {exc}") from None
+        if lang == "zh":
+            language.add_words(lang, ruleset.phrase_words(lang))
+        _MATCHERS[cache_key] = matcher
+    return matcher
+
+
+def lint_document(doc: Document, ruleset: RuleSet, lang: str | None = None) -> FileResult:
+    forced = lang or (doc.front_matter.get("lang") if doc.front_matter.get("lang") in ("zh", "en") else None)
+    analysis = analysis_mod.build(doc, language.split_languages, forced, ruleset.settings["quote_mention_max"])
+    run = Run(analysis, ruleset.compiler, ruleset.automata, doc.front_matter, resolve_element(ruleset))
+    result = FileResult(path=doc.path, lang=forced or (analysis.languages[0] if analysis.languages else None))
+    if analysis.segments:
+        tokenise(analysis, ruleset, run)
+    ctx = Context(run, ruleset)
+    present = set(analysis.languages)
+    findings: list[Finding] = []
+    for rule in ruleset.rules:
+        if not present & set(rule.languages):
+            if rule.kind != "require" or not analysis.segments:
+                continue
+        if rule.when is not None and not rule.when.holds(run):
+            continue
+        try:
+            findings.extend(rule.check.check(ctx))
+        except RegexTimeout as exc:
+            result.notices.append(f"rule {rule.id} skipped: {exc}")
+    findings = suppress(findings, doc)
+    for f in findings:
+        f.line, f.column = doc.position(f.start)
+        f.end_line, f.end_column = doc.position(f.end)
+    findings.sort(key=lambda f: (f.start, f.end, f.rule))
+    result.findings = _dedupe(findings)
+    for name in ruleset.elements:
+        element = run.element(name)
+        for ev in element.evidence:
+            ev.start, ev.end = analysis.original_span(ev.start, ev.end)
+            ev.line, ev.column = doc.position(ev.start)
+        result.elements[name] = element
+    result.score = score(result, ruleset.settings["score"])
+    return result
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen = set()
+    out = []
+    for f in findings:
+        key = (f.rule, f.start, f.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def suppress(findings: list[Finding], doc: Document) -> list[Finding]:
+    """Apply apolint-disable / enable / disable-next-line directives (by line)."""
+    if not doc.directives:
+        return findings
+    # disabled ranges per rule ("*" = all): list of (from_line, to_line)
+    ranges: list[tuple[frozenset, int, int]] = []
+    open_: dict[frozenset, int] = {}
+    for d in sorted(doc.directives, key=lambda d: d.line):
+        if d.action == "disable-next-line":
+            ranges.append((d.rules, d.line + 1, d.line + 1))
+        elif d.action == "disable":
+            open_.setdefault(d.rules, d.line)
+        else:
+            for key in list(open_):
+                if not d.rules or key == d.rules or key & d.rules:
+                    ranges.append((key, open_.pop(key), d.line))
+    for key, start in open_.items():
+        ranges.append((key, start, doc.line_count + 1))
+    kept = []
+    for f in findings:
+        line = doc.position(f.start)[0]
+        if any(a <= line <= b and (not rules or f.rule in rules) for rules, a, b in ranges):
+            continue
+        kept.append(f)
+    return kept
+
+
+def score(result: FileResult, weights: dict) -> int:
+    """100, less a penalty for each element not present and each finding, by level."""
+    total = 100
+    for element in result.elements.values():
+        if element.status in ("missing", "weak"):
+            total -= weights[element.status]
+    for f in result.findings:
+        total -= weights[f.level]
+    return max(0, min(100, total))
+

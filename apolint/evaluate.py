@@ -1,0 +1,149 @@
+"""`apolint eval`: compare the linter with a labelled corpus (labels in front matter `expect:`).
+
+Elements are scored as three-class labels (present / weak / missing): per class precision,
+recall and F1, and their macro average. Rules are scored per family (a rule's `family`,
+by default its id) on "does this family fire in this file", against the complete `fire` list.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .document import InputError, parse, read_source
+from .matchers import STATUSES
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def to_json(self) -> dict:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 3),
+                "recall": round(self.recall, 3), "f1": round(self.f1, 3)}
+
+
+@dataclass
+class Report:
+    files: int = 0
+    elements: dict = field(default_factory=dict)  # (lang, element) → {status: Score}
+    families: dict = field(default_factory=dict)  # (lang, family) → Score
+    disagreements: list = field(default_factory=list)  # (path, what, expected, got)
+    errors: list = field(default_factory=list)
+
+    def element_macro_f1(self, lang: str, element: str) -> float:
+        scores = self.elements.get((lang, element), {})
+        used = [s for s in scores.values() if s.tp + s.fp + s.fn]
+        return sum(s.f1 for s in used) / len(used) if used else 1.0
+
+    def lowest_f1(self) -> float:
+        values = [self.element_macro_f1(l, e) for l, e in self.elements]
+        values += [s.f1 for s in self.families.values() if s.tp + s.fn]
+        return min(values, default=1.0)
+
+    def to_json(self) -> dict:
+        return {
+            "files": self.files,
+            "elements": {f"{l}/{e}": {"macro_f1": round(self.element_macro_f1(l, e), 3),
+                                      **{s: sc.to_json() for s, sc in v.items()}}
+                         for (l, e), v in sorted(self.elements.items())},
+            "families": {f"{l}/{f}": s.to_json() for (l, f), s in sorted(self.families.items())},
+            "disagreements": [{"path": p, "what": w, "expected": x, "got": g} for p, w, x, g in self.disagreements],
+            "errors": self.errors,
+        }
+
+
+def evaluate(path: Path, config_path: str | None = None) -> Report:
+    from . import api
+
+    files = sorted(p for p in path.rglob("*") if p.suffix in (".md", ".txt") and p.name != "README.md") \
+        if path.is_dir() else [path]
+    report = Report()
+    for file in files:
+        try:
+            text = read_source(file)
+            meta = parse(text, str(file)).front_matter
+        except InputError as exc:
+            report.errors.append(f"{file}: {exc}")
+            continue
+        expect = meta.get("expect")
+        if not isinstance(expect, dict):
+            continue
+        cfg = api.resolve_config(config_path, file)
+        ruleset = api.ruleset_for(cfg)
+        family_of = {r.id: r.family for r in ruleset.rules}
+        result = api.lint_text(text, config=cfg, path=str(file))
+        if result.error:
+            report.errors.append(f"{file}: {result.error}")
+            continue
+        report.files += 1
+        lang = meta.get("lang") or result.lang or "?"
+        for element, got in result.elements.items():
+            want = expect.get(element)
+            if want not in STATUSES:
+                continue
+            scores = report.elements.setdefault((lang, element), {s: Score() for s in STATUSES})
+            if want == got.status:
+                scores[want].tp += 1
+            else:
+                scores[want].fn += 1
+                scores[got.status].fp += 1
+                report.disagreements.append((str(file), element, want, got.status))
+        expected = {family_of.get(r, r) for r in (expect.get("fire") or [])}
+        fired = {family_of.get(f.rule, f.rule) for f in result.findings}
+        for family in sorted(set(family_of.values())):
+            score = report.families.setdefault((lang, family), Score())
+            if family in expected and family in fired:
+                score.tp += 1
+            elif family in fired:
+                score.fp += 1
+                report.disagreements.append((str(file), family, "no finding", _first(result, family, family_of)))
+            elif family in expected:
+                score.fn += 1
+                report.disagreements.append((str(file), family, "finding", "none"))
+    return report
+
+
+def _first(result, family, family_of) -> str:
+    for f in result.findings:
+        if family_of.get(f.rule, f.rule) == family:
+            return f"{f.line}:{f.column} {f.text!r}"
+    return "?"
+
+
+def format_report(report: Report) -> str:
+    out = [f"{report.files} labelled files", "", "Elements (macro-F1 over present/weak/missing):"]
+    for (lang, element) in sorted(report.elements):
+        scores = report.elements[(lang, element)]
+        detail = "  ".join(f"{s} P{sc.precision:.2f} R{sc.recall:.2f}" for s, sc in scores.items()
+                           if sc.tp + sc.fp + sc.fn)
+        out.append(f"  {lang}  {element:<15} F1 {report.element_macro_f1(lang, element):.3f}   {detail}")
+    out += ["", "Rule families (fires in file or not):"]
+    for (lang, family), s in sorted(report.families.items()):
+        if s.tp + s.fp + s.fn == 0:
+            continue
+        out.append(f"  {lang}  {family:<26} P {s.precision:.2f}  R {s.recall:.2f}  F1 {s.f1:.3f}"
+                   f"   (tp {s.tp}, fp {s.fp}, fn {s.fn})")
+    if report.disagreements:
+        out += ["", "Disagreements:"]
+        for path, what, want, got in report.disagreements:
+            out.append(f"  {path}: {what}: expected {want}, got {got}")
+    for e in report.errors:
+        out.append(f"error: {e}")
+    out.append("")
+    out.append(f"lowest F1: {report.lowest_f1():.3f}")
+    return "\n".join(out)

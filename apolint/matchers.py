@@ -1,0 +1,413 @@
+"""Pattern sets from the packs, compiled once per language, and run over an analysis.
+
+A *pattern set* is the YAML shape every lexicon, element and rule uses to say what to find:
+
+    phrases: [...]        literal phrases, folded like the text; one Aho-Corasick automaton per language
+    regex: [...]          regular expressions (the `regex` module, case-insensitive, time-bounded)
+    tokens: [[...], ...]  spaCy Matcher token patterns
+    lexicons: [name]      named lexicons of the same language
+    any: [pattern set]    alternatives, each with its own filters
+    unless_sentence: set  drop a hit whose sentence also matches this set
+    unless_before: set + within: N   drop a hit preceded (same sentence, N characters) by this set
+    unless_after: set + within: N    drop a hit followed (same sentence, N characters) by this set
+    when: conditions      the set matches only in documents meeting these conditions
+
+Chinese phrases are matched on the raw folded text, so they never depend on how jieba
+segments a sentence; English phrases must start and end at word boundaries.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import regex
+
+from .analysis import fold_char, is_cjk, traditional_to_simplified
+from .yamlsource import SourceError, YList, YMap, check_keys, check_type
+
+REGEX_TIMEOUT = 1.0  # seconds per regex per segment; a catastrophic pattern cannot hang a run
+SET_KEYS = {"phrases", "regex", "tokens", "lexicons", "any", "unless_sentence", "unless_before",
+            "unless_after", "when"}
+WINDOW_KEYS = SET_KEYS | {"within"}
+CONDITION_KEYS = {"elements", "min_chars", "front_matter"}
+STATUSES = ("present", "weak", "missing")
+TOKEN_ATTRS = {"ORTH", "TEXT", "LOWER", "NORM", "LENGTH", "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER",
+               "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE", "IS_STOP", "IS_SENT_START", "LIKE_NUM",
+               "LIKE_URL", "LIKE_EMAIL", "SHAPE", "PREFIX", "SUFFIX", "OP"}
+TOKEN_OPS = {"!", "?", "+", "*", "{"}
+TOKEN_PREDICATES = {"IN", "NOT_IN", "REGEX", "FUZZY", "INTERSECTS", "IS_SUBSET", "IS_SUPERSET",
+                    "==", "!=", ">=", "<=", ">", "<"}
+
+
+class RegexTimeout(Exception):
+    def __init__(self, pattern: str):
+        super().__init__(f"regex timed out after {REGEX_TIMEOUT}s: {pattern[:60]}")
+        self.pattern = pattern
+
+
+def fold_phrase(phrase: str) -> str:
+    trad = traditional_to_simplified()
+    folded = "".join(fold_char(c, trad) for c in phrase)
+    folded = " ".join(folded.split())
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)
+
+
+@dataclass
+class Condition:
+    """Document-level conditions (`when:`): element statuses, length, front matter."""
+
+    elements: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    min_chars: int | dict | None = None
+    front_matter: dict[str, tuple] = field(default_factory=dict)
+
+    def holds(self, run: "Run") -> bool:
+        for name, statuses in self.elements.items():
+            if run.element(name).status not in statuses:
+                return False
+        if self.min_chars is not None:
+            need = self.min_chars
+            if isinstance(need, dict):
+                need = need.get(run.main_language, min(need.values()))
+            if run.body_chars < need:
+                return False
+        for key, allowed in self.front_matter.items():
+            value = run.front_matter.get(key)
+            if value not in allowed:
+                return False
+        return True
+
+
+@dataclass(eq=False)
+class Detector:
+    """One pattern set compiled for one language."""
+
+    lang: str
+    phrase_key: str | None = None
+    regexes: list = field(default_factory=list)
+    token_key: str | None = None
+    children: list["Detector"] = field(default_factory=list)
+    unless_sentence: "Detector | None" = None
+    unless_before: tuple["Detector", int] | None = None
+    unless_after: tuple["Detector", int] | None = None
+    when: Condition | None = None
+    uses_elements: bool = False
+
+    def hits(self, run: "Run") -> list[tuple[int, int]]:
+        cached = run.cache.get(self)
+        if cached is not None:
+            return cached
+        found: list[tuple[int, int]] = []
+        if self.when is None or self.when.holds(run):
+            if self.phrase_key:
+                found.extend(run.phrase_hits(self.lang).get(self.phrase_key, ()))
+            for rx in self.regexes:
+                found.extend(run.regex_hits(self.lang, rx))
+            if self.token_key:
+                found.extend(run.token_hits.get(self.token_key, ()))
+            for child in self.children:
+                found.extend(child.hits(run))
+            found = _merge_overlaps(run.drop_mentions(sorted(set(found))))
+            if self.unless_sentence:
+                found = [h for h in found if not _any_in(self.unless_sentence.hits(run), *run.analysis.sentence_of(h[0]))]
+            if self.unless_before:
+                det, within = self.unless_before
+                found = [h for h in found if not _any_in(det.hits(run), max(run.analysis.sentence_of(h[0])[0], h[0] - within), h[0], end_inside=True)]
+            if self.unless_after:
+                det, within = self.unless_after
+                found = [h for h in found if not _any_in(det.hits(run), h[1], min(run.analysis.sentence_of(h[0])[1], h[1] + within))]
+        run.cache[self] = found
+        return found
+
+
+def _merge_overlaps(hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping hits of one pattern set are one place (adjacent ones stay apart)."""
+    merged: list[tuple[int, int]] = []
+    for s, e in hits:
+        if merged and s < merged[-1][1]:
+            if e > merged[-1][1]:
+                merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _any_in(hits: list[tuple[int, int]], start: int, end: int, end_inside: bool = False) -> bool:
+    """Is there a hit starting in [start, end) (or, with end_inside, ending in (start, end])?"""
+    for s, e in hits:
+        if end_inside:
+            if start <= s and e <= end:
+                return True
+        elif start <= s < end:
+            return True
+    return False
+
+
+class Compiler:
+    """Compiles pattern sets for each language and owns the shared automata and token patterns."""
+
+    def __init__(self, lexicons: dict[str, dict[str, list[tuple[dict, str]]]]):
+        # lexicons[lang][name] = [(spec, path), ...] in pack order ("extend" appends)
+        self.lexicons = lexicons
+        self.phrases: dict[str, dict[str, set[str]]] = {}  # lang → folded phrase → keys
+        self.tokens: dict[str, dict[str, list]] = {}  # lang → key → [patterns]
+        self.token_sources: dict[str, tuple[str, int]] = {}
+        self._lexicon_cache: dict[tuple[str, str], Detector] = {}
+        self._in_progress: set[tuple[str, str]] = set()
+        self._keys = itertools.count()
+        self.uses_tokens = False
+        self.uses_sentences = False
+
+    # -- compile ------------------------------------------------------------------------
+    def compile(self, spec, lang: str, path: str, where: str, allow_elements: bool = True) -> Detector:
+        if isinstance(spec, list):  # a plain list is a list of phrases
+            spec = YMap(phrases=spec)
+        check_keys(spec, SET_KEYS, path, where)
+        det = Detector(lang=lang)
+        line = spec.line if isinstance(spec, YMap) else None
+
+        def line_of(key):
+            return spec.line_of(key) if isinstance(spec, YMap) else line
+
+        if "phrases" in spec:
+            phrases = check_type(spec["phrases"], list, path, line_of("phrases"), f"{where}.phrases")
+            key = f"p{next(self._keys)}"
+            table = self.phrases.setdefault(lang, {})
+            for i, phrase in enumerate(phrases):
+                ln = phrases.line_of(i) if isinstance(phrases, YList) else line_of("phrases")
+                check_type(phrase, str, path, ln, f"{where}.phrases")
+                folded = fold_phrase(phrase)
+                if not folded:
+                    raise SourceError(path, ln, f"{where}.phrases", "empty phrase")
+                table.setdefault(folded, set()).add(key)
+            det.phrase_key = key
+        if "regex" in spec:
+            items = check_type(spec["regex"], list, path, line_of("regex"), f"{where}.regex")
+            for i, pattern in enumerate(items):
+                ln = items.line_of(i) if isinstance(items, YList) else line_of("regex")
+                check_type(pattern, str, path, ln, f"{where}.regex")
+                try:
+                    det.regexes.append(regex.compile(pattern, regex.IGNORECASE | regex.V0))
+                except regex.error as exc:
+                    raise SourceError(path, ln, f"{where}.regex", f"invalid regular expression {pattern!r}: {exc}") from None
+        if "tokens" in spec:
+            patterns = check_type(spec["tokens"], list, path, line_of("tokens"), f"{where}.tokens")
+            key = f"t{next(self._keys)}"
+            for i, pattern in enumerate(patterns):
+                ln = patterns.line_of(i) if isinstance(patterns, YList) else line_of("tokens")
+                _check_token_pattern(pattern, path, ln, f"{where}.tokens")
+            self.tokens.setdefault(lang, {})[key] = list(patterns)
+            self.token_sources[key] = (path, line_of("tokens"))
+            det.token_key = key
+            self.uses_tokens = True
+        if "lexicons" in spec:
+            names = check_type(spec["lexicons"], list, path, line_of("lexicons"), f"{where}.lexicons")
+            for i, name in enumerate(names):
+                ln = names.line_of(i) if isinstance(names, YList) else line_of("lexicons")
+                check_type(name, str, path, ln, f"{where}.lexicons")
+                det.children.append(self.lexicon(name, lang, path, ln, f"{where}.lexicons"))
+        if "any" in spec:
+            alternatives = check_type(spec["any"], list, path, line_of("any"), f"{where}.any")
+            for i, alt in enumerate(alternatives):
+                det.children.append(self.compile(alt, lang, path, f"{where}.any[{i}]", allow_elements))
+        if "unless_sentence" in spec:
+            det.unless_sentence = self.compile(spec["unless_sentence"], lang, path, f"{where}.unless_sentence",
+                                               allow_elements)
+            self.uses_sentences = True
+        for key in ("unless_before", "unless_after"):
+            if key in spec:
+                sub = spec[key]
+                check_keys(sub, WINDOW_KEYS, path, f"{where}.{key}", required=("within",))
+                within = check_type(sub["within"], int, path, sub.line_of("within"), f"{where}.{key}.within")
+                inner = YMap({k: v for k, v in sub.items() if k != "within"})
+                inner.line, inner.lines = sub.line, sub.lines
+                setattr(det, key, (self.compile(inner, lang, path, f"{where}.{key}", allow_elements), within))
+                self.uses_sentences = True
+        if "when" in spec:
+            det.when = self.condition(spec["when"], path, f"{where}.when", allow_elements)
+        det.uses_elements = bool(det.when and det.when.elements) or any(
+            c.uses_elements for c in det.children)
+        if not (det.phrase_key or det.regexes or det.token_key or det.children):
+            raise SourceError(path, line, where, "a pattern set needs phrases, regex, tokens, lexicons or any")
+        return det
+
+    def lexicon(self, name: str, lang: str, path: str, line: int, where: str) -> Detector:
+        key = (name, lang)
+        if key in self._lexicon_cache:
+            return self._lexicon_cache[key]
+        entries = self.lexicons.get(lang, {}).get(name)
+        if not entries:
+            raise SourceError(path, line, where, f"lexicon '{name}' is not defined for language '{lang}' in any loaded pack")
+        if key in self._in_progress:
+            raise SourceError(path, line, where, f"lexicon '{name}' refers to itself")
+        self._in_progress.add(key)
+        det = Detector(lang=lang)
+        for spec, spec_path in entries:
+            det.children.append(self.compile(spec, lang, spec_path, f"lexicons.{name}", allow_elements=False))
+        det.uses_elements = any(c.uses_elements for c in det.children)
+        self._in_progress.discard(key)
+        self._lexicon_cache[key] = det
+        return det
+
+    def condition(self, spec, path: str, where: str, allow_elements: bool = True) -> Condition:
+        check_keys(spec, CONDITION_KEYS, path, where)
+        cond = Condition()
+        if "elements" in spec:
+            if not allow_elements:
+                raise SourceError(path, spec.line_of("elements"), f"{where}.elements",
+                                  "element conditions are not allowed inside lexicons and element definitions")
+            elements = spec["elements"]
+            check_keys(elements, set(elements) if isinstance(elements, dict) else set(), path, f"{where}.elements")
+            for name, statuses in elements.items():
+                ln = elements.line_of(name)
+                if isinstance(statuses, str):
+                    statuses = [statuses]
+                check_type(statuses, list, path, ln, f"{where}.elements.{name}")
+                for s in statuses:
+                    if s not in STATUSES:
+                        raise SourceError(path, ln, f"{where}.elements.{name}",
+                                          f"unknown status {s!r}; expected one of {', '.join(STATUSES)}")
+                cond.elements[name] = tuple(statuses)
+        if "min_chars" in spec:
+            value = spec["min_chars"]
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    check_type(v, int, path, value.line_of(k), f"{where}.min_chars.{k}")
+            else:
+                check_type(value, int, path, spec.line_of("min_chars"), f"{where}.min_chars")
+            cond.min_chars = value
+        if "front_matter" in spec:
+            fm = spec["front_matter"]
+            check_type(fm, dict, path, spec.line_of("front_matter"), f"{where}.front_matter")
+            for k, v in fm.items():
+                cond.front_matter[k] = tuple(v) if isinstance(v, list) else (v,)
+        return cond
+
+
+def _check_token_pattern(pattern, path: str, line: int, where: str) -> None:
+    """Check a spaCy Matcher pattern's shape without importing spaCy."""
+    if not isinstance(pattern, list) or not pattern:
+        raise SourceError(path, line, where, "a token pattern is a non-empty list of token mappings")
+    for token in pattern:
+        if not isinstance(token, dict):
+            raise SourceError(path, line, where, f"a token must be a mapping, got {token!r}")
+        for attr, value in token.items():
+            if attr not in TOKEN_ATTRS:
+                raise SourceError(path, line, where,
+                                  f"unknown token attribute {attr!r} (blank pipelines have no POS, TAG or LEMMA); "
+                                  f"expected one of {', '.join(sorted(TOKEN_ATTRS))}")
+            if attr == "OP":
+                if not isinstance(value, str) or not value or value[0] not in TOKEN_OPS:
+                    raise SourceError(path, line, where, f"invalid OP {value!r}; expected !, ?, +, * or {{n,m}}")
+            elif isinstance(value, dict):
+                for pred in value:
+                    if pred not in TOKEN_PREDICATES:
+                        raise SourceError(path, line, where, f"unknown predicate {pred!r} for {attr}")
+                    if pred == "REGEX":
+                        try:
+                            regex.compile(value[pred])
+                        except (regex.error, TypeError) as exc:
+                            raise SourceError(path, line, where, f"invalid REGEX {value[pred]!r}: {exc}") from None
+
+
+class Run:
+    """The state of matching one analysis: hits per key, caches, element results."""
+
+    def __init__(self, analysis, compiler: Compiler, automata: dict, front_matter: dict, element_resolver):
+        self.analysis = analysis
+        self.compiler = compiler
+        self.automata = automata
+        self.front_matter = front_matter
+        self.cache: dict = {}
+        self.token_hits: dict[str, list[tuple[int, int]]] = {}
+        self._phrase_hits: dict[str, dict[str, list[tuple[int, int]]]] = {}
+        self._regex_hits: dict = {}
+        self._element_resolver = element_resolver
+        self._elements: dict = {}
+        self.timeouts: list[str] = []
+        langs = analysis.languages
+        self.main_language = langs[0] if langs else "en"
+        self.body_chars = sum(1 for c in analysis.text if not c.isspace())
+        quotes = analysis.quotes
+        self._quote_starts = [s for s, _ in quotes]
+
+    def segments(self, lang: str):
+        return [s for s in self.analysis.segments if s.lang == lang]
+
+    def element(self, name: str):
+        if name not in self._elements:
+            self._elements[name] = self._element_resolver(name, self)
+        return self._elements[name]
+
+    def drop_mentions(self, hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        quotes = self.analysis.quotes
+        if not quotes or not hits:
+            return hits
+        import bisect
+
+        kept = []
+        for s, e in hits:
+            i = bisect.bisect_right(self._quote_starts, s) - 1
+            if i >= 0 and quotes[i][0] <= s and e <= quotes[i][1]:
+                continue
+            kept.append((s, e))
+        return kept
+
+    def phrase_hits(self, lang: str) -> dict[str, list[tuple[int, int]]]:
+        hits = self._phrase_hits.get(lang)
+        if hits is not None:
+            return hits
+        hits = {}
+        automaton = self.automata.get(lang)
+        if automaton is not None:
+            lower = self.analysis.lower
+            n = len(lower)
+            for seg in self.segments(lang):
+                for end_index, (phrase, keys, left, right) in automaton.iter(lower, seg.start, seg.end):
+                    start = end_index - len(phrase) + 1
+                    end = end_index + 1
+                    if left and start > 0 and _word_char(lower[start - 1]):
+                        continue
+                    if right and end < n and _word_char(lower[end]):
+                        continue
+                    for key in keys:
+                        hits.setdefault(key, []).append((start, end))
+        self._phrase_hits[lang] = hits
+        return hits
+
+    def regex_hits(self, lang: str, rx) -> list[tuple[int, int]]:
+        key = (lang, rx)
+        cached = self._regex_hits.get(key)
+        if cached is not None:
+            return cached
+        found = []
+        text = self.analysis.text
+        for seg in self.segments(lang):
+            try:
+                for m in rx.finditer(text, seg.start, seg.end, timeout=REGEX_TIMEOUT):
+                    if m.end() > m.start():
+                        found.append(m.span())
+            except TimeoutError:
+                self.timeouts.append(rx.pattern)
+                raise RegexTimeout(rx.pattern) from None
+        self._regex_hits[key] = found
+        return found
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() and not is_cjk(ch) or ch == "_"
+
+
+def build_automata(phrases: dict[str, dict[str, set[str]]]) -> dict:
+    """One Aho-Corasick automaton per language over every phrase of every pack."""
+    import ahocorasick
+
+    automata = {}
+    for lang, table in phrases.items():
+        automaton = ahocorasick.Automaton()
+        for phrase, keys in table.items():
+            left = _word_char(phrase[0])
+            right = _word_char(phrase[-1])
+            automaton.add_word(phrase, (phrase, tuple(sorted(keys)), left, right))
+        automaton.make_automaton()
+        automata[lang] = automaton
+    return automata

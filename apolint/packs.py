@@ -1,0 +1,281 @@
+"""Rule packs: YAML loading, validation with file:line errors, and compilation into a RuleSet.
+
+A pack (see rules/*.yaml and CONTRIBUTING.md) has an id, languages, optional `extends`,
+settings, named lexicons, element definitions and rules. Packs are merged in load order:
+a lexicon or element defined again must say `mode: extend` or `mode: replace`; a rule id
+defined again for an overlapping language must say `override: true`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .kinds import KINDS
+from .matchers import STATUSES, Compiler, Detector, build_automata
+from .yamlsource import SourceError, YMap, check_keys, check_type, load_yaml_file
+
+LEVELS = ("error", "warning", "info")
+SCOPES = ("document", "paragraph", "sentence")
+PACK_KEYS = {"pack", "description", "languages", "extends", "settings", "lexicons", "elements", "rules"}
+SETTING_KEYS = {"quote_mention_max", "score"}
+SCORE_KEYS = {"missing", "weak", "error", "warning", "info"}
+RULE_KEYS = {"id", "kind", "level", "languages", "scope", "message", "suggestion", "why", "examples", "link",
+             "family", "override", "when", "fix"}
+ELEMENT_KEYS = {"present", "weak", "mode", "label"}
+RULE_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+DEFAULT_SETTINGS = {"quote_mention_max": 24,
+                    "score": {"missing": 25, "weak": 10, "error": 6, "warning": 3, "info": 1}}
+
+
+def builtin_dir() -> Path:
+    """Where the built-in packs are: rules/ in a clone, apolint/rules in a wheel."""
+    return Path(str(resources.files("apolint.rules")))
+
+
+def builtin_packs() -> list[Path]:
+    return sorted(builtin_dir().glob("*.yaml"))
+
+
+@dataclass
+class Rule:
+    id: str
+    kind: str
+    level: str
+    languages: tuple[str, ...]
+    scope: str
+    message: str
+    suggestion: str | dict | None
+    why: str
+    examples: dict
+    link: str | None
+    family: str
+    path: str
+    line: int
+    spec: YMap
+    when: object = None
+    check: object = None  # the compiled kind instance
+
+    def suggestion_for(self, lang: str) -> str | None:
+        if isinstance(self.suggestion, dict):
+            return self.suggestion.get(lang) or next(iter(self.suggestion.values()), None)
+        return self.suggestion
+
+    @property
+    def summary(self) -> str:
+        return self.why.strip().split("\n")[0].split(". ")[0].rstrip(".")
+
+
+@dataclass
+class Element:
+    name: str
+    label: str
+    present: dict[str, Detector] = field(default_factory=dict)
+    weak: dict[str, Detector] = field(default_factory=dict)
+
+
+@dataclass
+class RuleSet:
+    packs: list[str]
+    rules: list[Rule]
+    elements: dict[str, Element]
+    settings: dict
+    compiler: Compiler
+    automata: dict
+    languages: tuple[str, ...]
+    fingerprint: str = ""
+
+    @property
+    def needs_sentences(self) -> bool:
+        return True  # sentence scope and unless-filters use spaCy's sentences
+
+    def rule(self, rule_id: str) -> list[Rule]:
+        return [r for r in self.rules if r.id == rule_id]
+
+    def phrase_words(self, lang: str) -> list[str]:
+        return list(self.compiler.phrases.get(lang, {}))
+
+
+def _read_pack(path: Path) -> YMap:
+    data = load_yaml_file(path)
+    p = str(path)
+    if data is None:
+        raise SourceError(p, None, None, "the pack is empty")
+    check_keys(data, PACK_KEYS, p, "", required=("pack", "languages"))
+    check_type(data["pack"], str, p, data.line_of("pack"), "pack")
+    langs = check_type(data["languages"], list, p, data.line_of("languages"), "languages")
+    for lang in langs:
+        if lang not in ("zh", "en"):
+            raise SourceError(p, data.line_of("languages"), "languages", f"unknown language {lang!r}; expected zh or en")
+    return data
+
+
+def load(paths: list[Path | str], enabled: dict[str, str] | None = None) -> RuleSet:
+    """Load, validate and compile packs (in order). `enabled` maps rule id → level or 'off'."""
+    import hashlib
+
+    packs: list[tuple[str, YMap]] = []
+    seen_ids: dict[str, str] = {}
+    digest = hashlib.sha256()
+    for path in paths:
+        path = Path(path)
+        data = _read_pack(path)
+        pid = data["pack"]
+        if pid in seen_ids:
+            raise SourceError(str(path), data.line_of("pack"), "pack", f"pack id {pid!r} is already loaded from {seen_ids[pid]}")
+        seen_ids[pid] = str(path)
+        packs.append((str(path), data))
+        digest.update(path.read_bytes())
+    loaded = set(seen_ids)
+    for p, data in packs:
+        for dep in data.get("extends", []) or []:
+            if dep not in loaded:
+                raise SourceError(p, data.line_of("extends"), "extends", f"pack {dep!r} is not loaded; add it to `packs` in the configuration")
+
+    settings = {"quote_mention_max": DEFAULT_SETTINGS["quote_mention_max"], "score": dict(DEFAULT_SETTINGS["score"])}
+    lexicons: dict[str, dict[str, list]] = {}
+    element_specs: dict[str, list[tuple[YMap, str, tuple]]] = {}
+    for p, data in packs:
+        langs = tuple(data["languages"])
+        if "settings" in data:
+            s = data["settings"]
+            check_keys(s, SETTING_KEYS, p, "settings")
+            if "quote_mention_max" in s:
+                settings["quote_mention_max"] = check_type(s["quote_mention_max"], int, p, s.line_of("quote_mention_max"), "settings.quote_mention_max")
+            if "score" in s:
+                check_keys(s["score"], SCORE_KEYS, p, "settings.score")
+                for k, v in s["score"].items():
+                    settings["score"][k] = check_type(v, int, p, s["score"].line_of(k), f"settings.score.{k}")
+        lex = data.get("lexicons") or YMap()
+        check_type(lex, dict, p, data.line_of("lexicons"), "lexicons")
+        for name, spec in lex.items():
+            line = lex.line_of(name)
+            mode = None
+            if isinstance(spec, dict) and "mode" in spec:
+                mode = spec["mode"]
+                if mode not in ("extend", "replace"):
+                    raise SourceError(p, spec.line_of("mode"), f"lexicons.{name}.mode", "expected extend or replace")
+                spec = YMap({k: v for k, v in spec.items() if k != "mode"}, )
+                spec.line, spec.lines = lex[name].line, lex[name].lines
+            for lang in langs:
+                entries = lexicons.setdefault(lang, {}).setdefault(name, [])
+                if entries and mode is None:
+                    raise SourceError(p, line, f"lexicons.{name}",
+                                      f"lexicon already defined for {lang} in {entries[0][1]}; say `mode: extend` or `mode: replace`")
+                if mode == "replace":
+                    entries.clear()
+                entries.append((spec, p))
+        els = data.get("elements") or YMap()
+        check_type(els, dict, p, data.line_of("elements"), "elements")
+        for name, spec in els.items():
+            check_keys(spec, ELEMENT_KEYS, p, f"elements.{name}", required=("present",))
+            element_specs.setdefault(name, []).append((spec, p, langs))
+
+    compiler = Compiler(lexicons)
+    all_langs = tuple(sorted({lang for _, d in packs for lang in d["languages"]}))
+    elements: dict[str, Element] = {}
+    for name, specs in element_specs.items():
+        el = Element(name=name, label=name)
+        for spec, p, langs in specs:
+            if spec.get("mode") == "replace":
+                el.present.clear()
+                el.weak.clear()
+            el.label = spec.get("label", el.label)
+            for lang in langs:
+                for status in ("present", "weak"):
+                    if status in spec:
+                        det = compiler.compile(spec[status], lang, p, f"elements.{name}.{status}", allow_elements=False)
+                        target = getattr(el, status)
+                        if lang in target and spec.get("mode") == "extend":
+                            target[lang] = Detector(lang=lang, children=[target[lang], det])
+                        else:
+                            target[lang] = det
+        elements[name] = el
+
+    rules: list[Rule] = []
+    for p, data in packs:
+        items = data.get("rules") or []
+        check_type(items, list, p, data.line_of("rules"), "rules")
+        for i, spec in enumerate(items):
+            rule = _rule(spec, p, tuple(data["languages"]), items.line_of(i), compiler, elements)
+            clash = [r for r in rules if r.id == rule.id and set(r.languages) & set(rule.languages)]
+            if clash and not spec.get("override"):
+                raise SourceError(p, spec.line_of("id"), "id",
+                                  f"duplicate rule id {rule.id!r} (also in {clash[0].path}:{clash[0].line}); "
+                                  "say `override: true` to replace it")
+            for old in clash:
+                rules.remove(old)
+            rules.append(rule)
+    for rule_id, level in (enabled or {}).items():
+        matching = [r for r in rules if r.id == rule_id]
+        if not matching:
+            raise SourceError("configuration", None, f"rules.{rule_id}", "no loaded rule has this id; see `apolint rules`")
+        for r in matching:
+            if level == "off":
+                rules.remove(r)
+            else:
+                r.level = level
+    ruleset = RuleSet(packs=[d["pack"] for _, d in packs], rules=rules, elements=elements, settings=settings,
+                      compiler=compiler, automata=build_automata(compiler.phrases), languages=all_langs)
+    digest.update(repr(sorted((enabled or {}).items())).encode())
+    ruleset.fingerprint = digest.hexdigest()
+    return ruleset
+
+
+_FIELD = re.compile(r"{(\w+)}")
+
+
+def _rule(spec, p: str, pack_langs: tuple, line: int, compiler: Compiler, elements: dict) -> Rule:
+    if not isinstance(spec, dict):
+        raise SourceError(p, line, "rules", "each rule is a mapping")
+    kind_name = spec.get("kind")
+    kind = KINDS.get(kind_name)
+    where = f"rules[{spec.get('id', '?')}]"
+    if kind is None:
+        raise SourceError(p, spec.line_of("kind") if "kind" in spec else spec.line, f"{where}.kind",
+                          f"unknown kind {kind_name!r}; expected one of {', '.join(sorted(KINDS))}")
+    check_keys(spec, RULE_KEYS | set(kind.PARAMS), p, where,
+               required=("id", "kind", "level", "message", "why", "examples") + tuple(kind.REQUIRED))
+    rid = check_type(spec["id"], str, p, spec.line_of("id"), f"{where}.id")
+    if not RULE_ID.match(rid):
+        raise SourceError(p, spec.line_of("id"), f"{where}.id", f"rule ids are lowercase-with-dashes, got {rid!r}")
+    level = spec["level"]
+    if level not in LEVELS:
+        raise SourceError(p, spec.line_of("level"), f"{where}.level", f"expected one of {', '.join(LEVELS)}, got {level!r}")
+    langs = tuple(spec.get("languages", pack_langs))
+    for lang in langs:
+        if lang not in pack_langs:
+            raise SourceError(p, spec.line_of("languages"), f"{where}.languages", f"{lang!r} is not a language of this pack")
+    scope = spec.get("scope", "sentence")
+    if scope not in SCOPES:
+        raise SourceError(p, spec.line_of("scope"), f"{where}.scope", f"expected one of {', '.join(SCOPES)}, got {scope!r}")
+    message = check_type(spec["message"], str, p, spec.line_of("message"), f"{where}.message")
+    for name in _FIELD.findall(message):
+        if name not in kind.FIELDS:
+            raise SourceError(p, spec.line_of("message"), f"{where}.message",
+                              f"unknown field {{{name}}}; this kind offers {', '.join('{%s}' % f for f in kind.FIELDS)}")
+    suggestion = spec.get("suggestion")
+    if suggestion is not None:
+        check_type(suggestion, (str, dict), p, spec.line_of("suggestion"), f"{where}.suggestion")
+    why = check_type(spec["why"], str, p, spec.line_of("why"), f"{where}.why")
+    examples = spec["examples"]
+    check_keys(examples, {"bad", "good"}, p, f"{where}.examples", required=("bad", "good"))
+    for k in ("bad", "good"):
+        check_type(examples[k], list, p, examples.line_of(k), f"{where}.examples.{k}")
+        if not examples[k]:
+            raise SourceError(p, examples.line_of(k), f"{where}.examples.{k}", "give at least one example")
+    rule = Rule(id=rid, kind=kind_name, level=level, languages=langs, scope=scope, message=message,
+                suggestion=suggestion, why=why, examples=examples, link=spec.get("link"),
+                family=spec.get("family", rid), path=p, line=spec.line, spec=spec)
+    if "when" in spec:
+        rule.when = compiler.condition(spec["when"], p, f"{where}.when")
+        for name in rule.when.elements:
+            if name not in elements:
+                raise SourceError(p, spec.line_of("when"), f"{where}.when.elements", f"unknown element {name!r}")
+    rule.check = kind(rule, compiler, elements)
+    return rule
+
+
+def statuses() -> tuple[str, ...]:
+    return STATUSES

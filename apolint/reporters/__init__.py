@@ -1,0 +1,12 @@
+"""Reporters: one module per output format. Each gets every result and returns the text to print;
+the CLI, not the reporter, decides the exit code."""
+from __future__ import annotations
+
+import importlib
+
+FORMATS = ("text", "line", "json", "sarif", "github")
+
+
+def render(fmt: str, results, ruleset, options: dict) -> str:
+    module = importlib.import_module(f"apolint.reporters.{fmt}_format")
+    return module.render(results, ruleset, options)

@@ -1,0 +1,75 @@
+"""--format text: findings with the source line underlined, the suggestion, and a summary."""
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+
+COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m", "bold": "\033[1m",
+          "dim": "\033[2m", "reset": "\033[0m"}
+MARK = {"present": "✓", "weak": "~", "missing": "✗"}
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def render(results, ruleset, options) -> str:
+    color = options.get("color", False)
+    quiet = options.get("quiet", False)
+
+    def c(name, text):
+        return f"{COLORS[name]}{text}{COLORS['reset']}" if color else text
+
+    out: list[str] = []
+    levels: Counter = Counter()
+    per_rule: Counter = Counter()
+    files = errors = 0
+    for r in results:
+        files += 1
+        if r.error is not None:
+            errors += 1
+            out.append(f"{c('bold', r.path)}: {c('error', 'error')} {r.error}")
+            continue
+        for f in r.findings:
+            levels[f.level] += 1
+            per_rule[f.rule] += 1
+            out.append(f"{c('bold', f'{r.path}:{f.line}:{f.column}')}: {c(f.level, f.level)} "
+                       f"{c('dim', f.rule)} {f.message}")
+            if quiet:
+                continue
+            source = _line(r, f.line, options)
+            if source is not None:
+                gutter = f"{f.line:>5} | "
+                out.append(gutter + source)
+                end_col = f.end_column if f.end_line == f.line else len(source) + 1
+                pad = _width(source[:f.column - 1])
+                span = max(1, _width(source[f.column - 1:end_col - 1]))
+                out.append(" " * (len(gutter) - 2) + "| " + " " * pad + c(f.level, "^" * span))
+            if f.suggestion:
+                out.append(f"      = suggestion: {f.suggestion}")
+        for note in r.notices:
+            out.append(f"{r.path}: note: {note}")
+        if not quiet and r.elements:
+            marks = "  ".join(f"{name} {MARK[e.status]} {e.status}" for name, e in r.elements.items())
+            out.append(c("dim", f"{r.path}: {marks}  score {r.score}"))
+        if not quiet and (r.findings or r.elements):
+            out.append("")
+    if options.get("statistics"):
+        for rule, count in per_rule.most_common():
+            out.append(f"{count:>6}  {rule}")
+    if not quiet:
+        parts = [f"{levels[k]} {k}{'s' if levels[k] != 1 and k != 'info' else ''}" for k in ("error", "warning", "info")]
+        summary = f"{files} file{'s' if files != 1 else ''} checked: " + ", ".join(parts)
+        if errors:
+            summary += f"; {errors} file{'s' if errors != 1 else ''} could not be checked"
+        out.append(summary)
+    return "\n".join(out)
+
+
+def _line(result, line: int, options) -> str | None:
+    texts = options.get("texts", {})
+    text = texts.get(result.path)
+    if text is None:
+        return None
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else None
