@@ -226,6 +226,80 @@ def explain_text(found) -> str:
     return "\n".join(lines)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff instead of writing the files.")
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 when a file would change.")
+@click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default=None, help="Language of the drafts.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Configuration file.")
+@click.option("--encoding", default=None, help="Encoding of the files (default: detect, and write back the same).")
+def fix(paths, show_diff, check_only, lang, config_path, encoding) -> None:
+    """Apply the fixes rules mark as safe (replacements that add no facts).
+
+    Fixes that need a fact — a number, a time — are only suggested by `apolint check`.
+    Files keep their encoding, byte-order mark, newline style and mode. Exit status: 0 when
+    nothing is left to fix, 1 with --check when a file would change, 2 on errors.
+
+    \b
+    Examples:
+      apolint fix drafts/
+      apolint fix --diff draft.md
+      apolint fix --check templates/
+    """
+    from . import api, fixer
+
+    forced = None if lang in (None, "auto") else lang
+    try:
+        explicit = api.load_config_file(config_path) if config_path else None
+        files: list[Path] = []
+        for p in paths:
+            if p == "-":
+                _fail("apolint fix works on files; use `apolint check -` for standard input")
+            cfg = explicit or api.resolve_config(None, Path(p) / "x" if Path(p).is_dir() else p)
+            files.extend(collect((p,), cfg))
+        results = []
+        for f in files:
+            cfg = explicit or api.resolve_config(None, f)
+            results.append(fixer.fix_file(
+                f, lambda text, cfg=cfg, name=str(f): api.lint_text(text, lang=forced, config=cfg, path=name),
+                encoding))
+    except SourceError as exc:
+        _fail(f"{exc}\nFix the rule pack or configuration named above.")
+    errors = False
+    changed = 0
+    for r in results:
+        for s in r.skipped:
+            click.echo(f"{r.path}:{s.line}:{s.column}: not fixed [{s.rule}]: {s.reason}", err=True)
+        if r.error is not None:
+            errors = True
+            click.echo(f"apolint: {r.path}: {r.error}", err=True)
+            continue
+        if not r.changed:
+            continue
+        changed += 1
+        rules_used = ", ".join(f"{rule} ×{n}" if n > 1 else rule for rule, n in sorted(r.applied.items()))
+        if show_diff:
+            click.echo(fixer.unified_diff(r), nl=False)
+        elif check_only:
+            click.echo(f"{r.path}: would fix {r.count} ({rules_used})")
+        else:
+            try:
+                fixer.write_atomic(r.path, r.new_data, expected=r.data)
+            except OSError as exc:
+                errors = True
+                click.echo(f"apolint: {r.path}: not written: {exc.strerror or exc}", err=True)
+                continue
+            click.echo(f"{r.path}: fixed {r.count} ({rules_used})")
+    total = sum(r.count for r in results if r.changed)
+    verb = "fixed" if not (show_diff or check_only) else "would fix"
+    summary = (f"{verb} {total} finding{'s' if total != 1 else ''} in {changed} file{'s' if changed != 1 else ''}"
+               if changed else "nothing to fix")
+    click.echo(summary, err=show_diff)
+    if errors:
+        sys.exit(2)
+    sys.exit(1 if check_only and changed else 0)
+
+
 @main.command(name="eval")
 @click.argument("path", type=click.Path(exists=True))
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Configuration file.")
@@ -247,6 +321,22 @@ def eval_cmd(path, config_path, fmt, min_f1) -> None:
         click.echo(format_report(report))
     if min_f1 is not None and report.lowest_f1() < min_f1:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--debounce-ms", type=click.IntRange(min=0), default=300, show_default=True,
+              help="Wait this long after the last edit before linting a changed document.")
+@click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]), default="warning",
+              show_default=True, help="Server log on stderr (editors show it in their LSP log).")
+def lsp(debounce_ms, log_level) -> None:
+    """Run the Language Server over stdin/stdout (for editors; see README "Editors")."""
+    import logging
+
+    logging.basicConfig(stream=sys.stderr, level=log_level.upper(),
+                        format="apolint-lsp %(levelname)s %(name)s: %(message)s")
+    from .lsp import serve
+
+    serve(debounce=debounce_ms / 1000)
 
 
 def _ruleset(config_path):

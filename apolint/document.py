@@ -85,24 +85,46 @@ class Directive:
 
 # --- decoding -------------------------------------------------------------------------
 
-def decode(data: bytes, path: str, encoding: str | None = None) -> str:
+class Source(str):
+    """Decoded text that remembers how it was stored: `encoding` (a codec that re-encodes it
+    byte for byte, BOM excluded) and `bom` (the byte-order mark it had, or b"").
+
+    It is a `str`, so every caller that wants only the text can ignore the rest; `apolint fix`
+    uses both to write a file back exactly as it was, apart from the edits."""
+
+    encoding: str
+    bom: bytes
+
+    def __new__(cls, text: str, encoding: str = "utf-8", bom: bytes = b""):
+        obj = super().__new__(cls, text)
+        obj.encoding = encoding
+        obj.bom = bom
+        return obj
+
+    def __reduce__(self):  # keep the attributes across pickling (worker processes)
+        return (Source, (str(self), self.encoding, self.bom))
+
+
+def decode(data: bytes, path: str, encoding: str | None = None) -> Source:
     """Decode bytes to text: BOMs first, then UTF-8, then GB18030 (a superset of GBK)."""
     if encoding:
         try:
-            return data.decode(encoding)
+            return Source(data.decode(encoding), encoding)
         except (UnicodeDecodeError, LookupError) as exc:
             raise InputError(f"cannot decode as {encoding}: {exc}; check --encoding") from exc
+    bom = b""
     if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+        bom, data = data[:3], data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
         try:
-            return data.decode("utf-16")
+            return Source(data[2:].decode(codec), codec, data[:2])
         except UnicodeDecodeError as exc:
             raise InputError(f"invalid UTF-16: {exc}") from exc
     if b"\x00" in data[:8192]:
         raise InputError("binary file (contains NUL bytes); not an announcement, skipped")
     try:
-        return data.decode("utf-8")
+        return Source(data.decode("utf-8"), "utf-8", bom)
     except UnicodeDecodeError as utf8_error:
         try:
             text = data.decode("gb18030")
@@ -112,7 +134,7 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> str:
                 "pass --encoding to name the file's encoding"
             ) from utf8_error
         if _looks_like_chinese(text):
-            return text
+            return Source(text, "gb18030", bom)
         raise InputError(
             f"not valid UTF-8 (byte {utf8_error.start}); pass --encoding to name the file's encoding"
         ) from utf8_error
@@ -123,7 +145,8 @@ def _looks_like_chinese(text: str) -> bool:
     return cjk >= max(1, len(text.strip()) // 10)
 
 
-def read_source(path: str | Path, encoding: str | None = None) -> str:
+def read_source(path: str | Path, encoding: str | None = None) -> Source:
+    """Read and decode a file; the result is a `str` that also carries `.encoding` and `.bom`."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:

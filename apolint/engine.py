@@ -143,10 +143,13 @@ def _token_matcher(ruleset: RuleSet, lang: str, nlp):
 
 
 def lint_document(doc: Document, ruleset: RuleSet, lang: str | None = None) -> FileResult:
-    forced = lang or (doc.front_matter.get("lang") if doc.front_matter.get("lang") in ("zh", "en") else None)
-    analysis = analysis_mod.build(doc, language.split_languages, forced, ruleset.settings["quote_mention_max"])
+    # --lang forces one language; front matter `lang` names the main language of a mixed document
+    declared = doc.front_matter.get("lang") if doc.front_matter.get("lang") in ("zh", "en") else None
+    analysis = analysis_mod.build(doc, language.split_languages, lang, ruleset.settings["quote_mention_max"])
     run = Run(analysis, ruleset.compiler, ruleset.automata, doc.front_matter, resolve_element(ruleset))
-    result = FileResult(path=doc.path, lang=forced or (analysis.languages[0] if analysis.languages else None))
+    main = lang or declared or (analysis.languages[0] if analysis.languages else None)
+    run.main_language = main or "en"
+    result = FileResult(path=doc.path, lang=main)
     if analysis.segments:
         tokenise(analysis, ruleset, run)
     ctx = Context(run, ruleset)

@@ -22,7 +22,7 @@ PACK_KEYS = {"pack", "description", "languages", "extends", "settings", "lexicon
 SETTING_KEYS = {"quote_mention_max", "score"}
 SCORE_KEYS = {"missing", "weak", "error", "warning", "info"}
 RULE_KEYS = {"id", "kind", "level", "languages", "scope", "message", "suggestion", "why", "examples", "link",
-             "family", "override", "when", "fix"}
+             "family", "override", "when", "fix", "skeleton"}
 ELEMENT_KEYS = {"present", "weak", "mode", "label"}
 RULE_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 DEFAULT_SETTINGS = {"quote_mention_max": 24,
@@ -56,11 +56,17 @@ class Rule:
     spec: YMap
     when: object = None
     check: object = None  # the compiled kind instance
+    skeleton: str | dict | None = None  # text an editor may insert (LSP snippet syntax: ${1:[TIME]})
 
     def suggestion_for(self, lang: str) -> str | None:
         if isinstance(self.suggestion, dict):
             return self.suggestion.get(lang) or next(iter(self.suggestion.values()), None)
         return self.suggestion
+
+    def skeleton_for(self, lang: str) -> str | None:
+        if isinstance(self.skeleton, dict):
+            return self.skeleton.get(lang) or next(iter(self.skeleton.values()), None)
+        return self.skeleton
 
     @property
     def summary(self) -> str:
@@ -258,6 +264,14 @@ def _rule(spec, p: str, pack_langs: tuple, line: int, compiler: Compiler, elemen
     suggestion = spec.get("suggestion")
     if suggestion is not None:
         check_type(suggestion, (str, dict), p, spec.line_of("suggestion"), f"{where}.suggestion")
+    skeleton = spec.get("skeleton")
+    if skeleton is not None:
+        check_type(skeleton, (str, dict), p, spec.line_of("skeleton"), f"{where}.skeleton")
+        for lang, text in (skeleton.items() if isinstance(skeleton, dict) else ()):
+            if lang not in langs:
+                raise SourceError(p, skeleton.line_of(lang), f"{where}.skeleton.{lang}",
+                                  f"{lang!r} is not a language of this rule")
+            check_type(text, str, p, skeleton.line_of(lang), f"{where}.skeleton.{lang}")
     why = check_type(spec["why"], str, p, spec.line_of("why"), f"{where}.why")
     examples = spec["examples"]
     check_keys(examples, {"bad", "good"}, p, f"{where}.examples", required=("bad", "good"))
@@ -267,7 +281,7 @@ def _rule(spec, p: str, pack_langs: tuple, line: int, compiler: Compiler, elemen
             raise SourceError(p, examples.line_of(k), f"{where}.examples.{k}", "give at least one example")
     rule = Rule(id=rid, kind=kind_name, level=level, languages=langs, scope=scope, message=message,
                 suggestion=suggestion, why=why, examples=examples, link=spec.get("link"),
-                family=spec.get("family", rid), path=p, line=spec.line, spec=spec)
+                family=spec.get("family", rid), path=p, line=spec.line, spec=spec, skeleton=skeleton)
     if "when" in spec:
         rule.when = compiler.condition(spec["when"], p, f"{where}.when")
         for name in rule.when.elements:
