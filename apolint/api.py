@@ -9,6 +9,7 @@ from .document import InputError
 from .engine import lint_document
 from .findings import FileResult
 from .packs import RuleSet, load
+from .yamlsource import SourceError
 
 _RULESETS: dict[tuple, RuleSet] = {}
 
@@ -18,7 +19,14 @@ def ruleset_for(config: Config) -> RuleSet:
     key = config.key()
     ruleset = _RULESETS.get(key)
     if ruleset is None:
-        ruleset = load(config.pack_paths(), enabled=config.rules)
+        try:
+            ruleset = load(config.pack_paths(), enabled=config.rules)
+        except SourceError as exc:
+            if exc.path != "configuration" or not config.path:
+                raise
+            # a `rules:` entry naming no loaded rule: point at the configuration file and line
+            raise SourceError(config.path, config.lines.get(exc.key or "", config.lines.get("rules")),
+                              exc.key, exc.message) from None
         _RULESETS[key] = ruleset
     return ruleset
 
@@ -34,15 +42,16 @@ def resolve_config(config: Config | str | Path | None, near: str | Path | None =
 
 
 def lint_text(text: str, lang: str | None = None, config: Config | str | Path | None = None,
-              path: str = "<text>") -> FileResult:
-    """Lint a string. `lang` forces zh or en; `config` is a Config, a config file path or None."""
+              path: str = "<text>", stage: str | None = None) -> FileResult:
+    """Lint a string. `lang` forces zh or en; `config` is a Config, a config file path or None;
+    `stage` (acknowledge, update, identified, resolved, postmortem or an alias) overrides front matter."""
     cfg = resolve_config(config, None if path in ("<text>", "-") else path)
     ruleset = ruleset_for(cfg)
     try:
         doc = document_mod.parse(text, path)
     except InputError as exc:
         return FileResult(path=path, error=str(exc))
-    return lint_document(doc, ruleset, lang or cfg.lang)
+    return lint_document(doc, ruleset, lang or cfg.lang, stage=stage, template=cfg.is_template(path))
 
 
 def lint_file(path: str | Path, lang: str | None = None, config: Config | str | Path | None = None,

@@ -47,29 +47,70 @@ def main() -> None:
 
 
 def _walk(path: Path, extensions: tuple[str, ...], exclude: list[str], root: Path):
-    seen: set = set()
-    for dirpath, dirnames, filenames in os.walk(path, followlinks=True):
+    """Files under `path` with a linted extension, sorted, each once.
+
+    Symbolic links are followed, but a directory already visited (a symlink loop) is not entered
+    again and a file reached twice is yielded once. Hidden folders, SKIP_DIRS and `exclude`
+    matches are pruned. A directory that cannot be listed is yielded itself, so that reading it
+    reports why (nothing is silently lost).
+    """
+    seen_dirs: set = set()
+    seen_files: set = set()
+    unlisted: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(path, followlinks=True, onerror=lambda e: unlisted.append(e.filename)):
+        yield from (Path(u) for u in unlisted)
+        unlisted.clear()
         real = os.path.realpath(dirpath)
-        if real in seen:  # a symlink loop
+        if real in seen_dirs:  # a symlink loop, or a second link to a folder already walked
             dirnames[:] = []
             continue
-        seen.add(real)
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        seen_dirs.add(real)
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")
+                             and not _excluded(Path(dirpath) / d, exclude, root))
         for name in sorted(filenames):
             if name.lower().endswith(extensions):
                 full = Path(dirpath) / name
-                if not _excluded(full, exclude, root):
-                    yield full
+                key = os.path.realpath(full)
+                if key in seen_files or _excluded(full, exclude, root):
+                    continue
+                seen_files.add(key)
+                yield full
+    yield from (Path(u) for u in unlisted)
 
 
 def _excluded(path: Path, patterns: list[str], root: Path) -> bool:
+    """Does an `exclude` glob match the path relative to the configuration's folder, its name,
+    or one of its parent folders (so `archive` and `archive/` exclude everything inside)?"""
     if not patterns:
         return False
     try:
-        rel = path.resolve().relative_to(root).as_posix()
+        rel = path.absolute().relative_to(root.absolute()).as_posix()
     except ValueError:
-        rel = path.as_posix()
-    return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(path.name, p) for p in patterns)
+        try:
+            rel = path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+    parts = rel.split("/")
+    prefixes = ["/".join(parts[:i]) for i in range(1, len(parts))]
+    for p in patterns:
+        p = p.rstrip("/") or p
+        if fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(path.name, p) or any(fnmatch.fnmatch(x, p) for x in prefixes):
+            return True
+    return False
+
+
+def _check_encoding(ctx, param, value):
+    if value is not None:
+        import codecs
+
+        try:
+            info = codecs.lookup(value)
+        except LookupError:
+            raise click.BadParameter(f"unknown encoding {value!r}; use a Python codec name such as utf-8, "
+                                     "gb18030, big5, utf-16 or cp1252") from None
+        if not getattr(info, "_is_text_encoding", True):
+            raise click.BadParameter(f"{value!r} is not a text encoding")
+    return value
 
 
 def collect(paths: tuple[str, ...], config) -> list[Path]:
@@ -95,16 +136,21 @@ def collect(paths: tuple[str, ...], config) -> list[Path]:
               help="Configuration file (default: .apolint.yaml or pyproject.toml found upwards from each file).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
               help="Lowest level that makes the exit code 1. [default: warning]")
+@click.option("--stage", default=None, metavar="STAGE",
+              help="Incident stage: acknowledge, update, identified, resolved or postmortem (Statuspage names "
+                   "such as investigating and monitoring are aliases); overrides front matter `stage`.")
 @click.option("--stdin-filename", default=None, help="Name for text read from '-' (chooses format and config).")
-@click.option("--encoding", default=None, help="Encoding of the files (default: detect UTF-8/16 BOMs, UTF-8, GB18030).")
+@click.option("--encoding", default=None, callback=_check_encoding,
+              help="Encoding of the files, a Python codec name such as gb18030, big5 or cp1252 "
+                   "(default: detect UTF-8/16/32 BOMs, UTF-8, GB18030/GBK, Big5).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the findings.")
 @click.option("--statistics", is_flag=True, help="Count findings per rule.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the results cache.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes for many files (0 = one per core).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when a terminal).")
-def check(paths, fmt, lang, config_path, fail_on, stdin_filename, encoding, quiet, statistics, no_cache, jobs,
-          color) -> None:
+def check(paths, fmt, lang, config_path, fail_on, stage, stdin_filename, encoding, quiet, statistics, no_cache,
+          jobs, color) -> None:
     """Check announcement drafts and report findings.
 
     PATH may be files, directories (walked for .md, .markdown and .txt) or '-' for
@@ -127,11 +173,14 @@ def check(paths, fmt, lang, config_path, fail_on, stdin_filename, encoding, quie
                 cfg = explicit or api.resolve_config(None, Path(p) / "x" if Path(p).is_dir() else p)
                 for f in collect((p,), cfg):
                     inputs.append((str(f), f))
-        results = []
+        from .batch import LazyRuleSet, lint_all
+
+        results: list = []
         texts: dict[str, str] = {}
         effective_fail = fail_on
         show_progress = fmt == "text" and sys.stderr.isatty() and len(inputs) > 50
-        for i, (name, source) in enumerate(inputs, 1):
+        pending: list[tuple[int, tuple]] = []  # (place in results, (name, text, config))
+        for name, source in inputs:
             cfg = explicit or api.resolve_config(None, name if not isinstance(source, bytes) else
                                                   (stdin_filename or Path.cwd() / "stdin.md"))
             effective_fail = effective_fail or cfg.fail_on
@@ -146,12 +195,21 @@ def check(paths, fmt, lang, config_path, fail_on, stdin_filename, encoding, quie
                 results.append(FileResult(path=name, error=str(exc)))
                 continue
             texts[name] = text
-            results.append(api.lint_text(text, lang=forced, config=cfg, path=name))
-            if show_progress and i % 25 == 0:
-                click.echo(f"\r{i}/{len(inputs)} files", err=True, nl=False)
+            pending.append((len(results), (name, text, cfg)))
+            results.append(None)
+
+        def progress(done: int, total: int) -> None:
+            if show_progress and (done % 25 == 0 or done == total):
+                click.echo(f"\r{done}/{total} files", err=True, nl=False)
+
+        for (place, _), result in zip(pending, lint_all([item for _, item in pending], forced,
+                                                        use_cache=not no_cache, jobs=jobs, progress=progress,
+                                                        stage=stage)):
+            results[place] = result
         if show_progress:
             click.echo("\r" + " " * 30 + "\r", err=True, nl=False)
-        ruleset = api.ruleset_for(explicit or api.resolve_config(None, None))
+        # rule metadata for reporters (SARIF's tool.driver.rules): the working directory's configuration
+        ruleset = LazyRuleSet(explicit or api.resolve_config(None, Path.cwd() / "x"))
     except SourceError as exc:
         _fail(f"{exc}\nFix the rule pack or configuration named above.")
     if not inputs:
@@ -165,6 +223,12 @@ def check(paths, fmt, lang, config_path, fail_on, stdin_filename, encoding, quie
     for r in results:
         if r.error is not None and fmt != "text":
             click.echo(f"apolint: {r.path}: {r.error}", err=True)
+    if statistics and fmt != "text":  # machine formats keep stdout parseable
+        from .reporters import statistics as statistics_text
+
+        stats = statistics_text(results)
+        if stats:
+            click.echo(stats, err=True)
     if any(r.error is not None for r in results):
         sys.exit(2)
     threshold = RANK[effective_fail or "warning"]

@@ -1,6 +1,7 @@
 """Configuration: `.apolint.yaml` (or `[tool.apolint]` in pyproject.toml), found from the file upwards."""
 from __future__ import annotations
 
+import fnmatch
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ class Config:
     lang: str | None = None
     fail_on: str | None = None
     templates: list[str] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)  # key → line in the file
 
     def pack_paths(self) -> list[Path]:
         from .packs import builtin_dir, builtin_packs
@@ -31,28 +33,42 @@ class Config:
         if self.packs is None:
             paths = builtin_packs()
         else:
-            paths = [self._pack_path(p, builtin_dir()) for p in self.packs]
-        return paths + [self._pack_path(p, builtin_dir()) for p in self.add_packs]
+            paths = [self._pack_path(p, builtin_dir(), "packs") for p in self.packs]
+        return paths + [self._pack_path(p, builtin_dir(), "add_packs") for p in self.add_packs]
 
-    def _pack_path(self, name: str, builtin: Path) -> Path:
+    def _pack_path(self, name: str, builtin: Path, key: str = "packs") -> Path:
+        line = self.lines.get(key)
         if "/" in name or "\\" in name or name.endswith((".yaml", ".yml")):
             path = (self.root / name).resolve()
             if not path.is_file():
-                raise SourceError(self.path or "configuration", None, "packs", f"pack file not found: {path}")
+                raise SourceError(self.path or "configuration", line, key, f"pack file not found: {path}")
             return path
         path = builtin / f"{name}.yaml"
         if not path.is_file():
             names = ", ".join(p.stem for p in sorted(builtin.glob("*.yaml")))
-            raise SourceError(self.path or "configuration", None, "packs", f"no built-in pack {name!r}; built-in: {names}")
+            raise SourceError(self.path or "configuration", line, key, f"no built-in pack {name!r}; built-in: {names}")
         return path
+
+    def is_template(self, path: str) -> bool:
+        """Does the `templates` setting (globs, relative to the configuration) name this file?"""
+        if not self.templates or path in ("<text>", "-", "<stdin>"):
+            return False
+        p = Path(path)
+        try:
+            rel = p.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            rel = p.as_posix()
+        return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(p.name, g) for g in self.templates)
 
     def key(self) -> tuple:
         return (tuple(str(p) for p in self.pack_paths()), tuple(sorted(self.rules.items())))
 
 
 def _from_mapping(data, path: str, root: Path) -> Config:
-    check_keys(data, CONFIG_KEYS, path, "")
+    check_keys(data, CONFIG_KEYS, path, "", line=1)
     cfg = Config(path=path, root=root)
+    if isinstance(data, YMap):
+        cfg.lines = dict(data.lines)
 
     def line(key):
         return data.line_of(key) if isinstance(data, YMap) else None
@@ -65,7 +81,9 @@ def _from_mapping(data, path: str, root: Path) -> Config:
             setattr(cfg, key, list(items))
     if "extensions" in data:
         items = check_type(data["extensions"], list, path, line("extensions"), "extensions")
-        cfg.extensions = tuple(e if e.startswith(".") else "." + e for e in items)
+        for item in items:
+            check_type(item, str, path, line("extensions"), "extensions")
+        cfg.extensions = tuple((e if e.startswith(".") else "." + e).lower() for e in items)
     if "rules" in data:
         rules = check_type(data["rules"], dict, path, line("rules"), "rules")
         for rid, level in rules.items():
@@ -75,6 +93,8 @@ def _from_mapping(data, path: str, root: Path) -> Config:
                 ln = rules.line_of(rid) if isinstance(rules, YMap) else None
                 raise SourceError(path, ln, f"rules.{rid}", f"expected error, warning, info or off, got {level!r}")
             cfg.rules[rid] = level
+            if isinstance(rules, YMap):
+                cfg.lines[f"rules.{rid}"] = rules.line_of(rid)
     if "lang" in data:
         if data["lang"] not in ("auto", "zh", "en"):
             raise SourceError(path, line("lang"), "lang", "expected auto, zh or en")

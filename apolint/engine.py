@@ -44,6 +44,12 @@ class Context:
             return self.analysis.paragraph_of(pos)
         return (0, len(self.analysis.text))
 
+    def analysis_position(self, offset: int) -> int:
+        """The analysis index of an original offset (the nearest folded character at or after it)."""
+        import bisect
+
+        return min(bisect.bisect_left(self.analysis.offsets, offset), max(len(self.analysis.text) - 1, 0))
+
     def chars_in(self, span: tuple[int, int]) -> int:
         return sum(1 for c in self.analysis.text[span[0]:span[1]] if not c.isspace())
 
@@ -123,7 +129,9 @@ def _token_matcher(ruleset: RuleSet, lang: str, nlp):
     if not patterns:
         return None
     cache_key = (id(ruleset), lang)
-    matcher = _MATCHERS.get(cache_key)
+    cached = _MATCHERS.get(cache_key)
+    # the entry keeps its ruleset alive, so an id is never reused by another ruleset while cached
+    matcher = cached[1] if cached is not None and cached[0] is ruleset else None
     if matcher is None:
         from spacy.matcher import Matcher
 
@@ -134,15 +142,19 @@ def _token_matcher(ruleset: RuleSet, lang: str, nlp):
             try:
                 matcher.add(key, pats)
             except Exception as exc:  # spaCy's own validation, with our file and line
-                path, line = ruleset.compiler.token_sources[key]
-                raise SourceError(path, line, "tokens", f"invalid token pattern: {exc}") from None
+                path, line, where = ruleset.compiler.token_sources[key]
+                detail = str(exc).split("\n", 1)[-1].strip()  # drop spaCy's internal rule name
+                raise SourceError(path, line, where, f"invalid token pattern: {detail}") from None
         if lang == "zh":
             language.add_words(lang, ruleset.phrase_words(lang))
-        _MATCHERS[cache_key] = matcher
+        _MATCHERS[cache_key] = (ruleset, matcher)
     return matcher
 
 
-def lint_document(doc: Document, ruleset: RuleSet, lang: str | None = None) -> FileResult:
+def lint_document(doc: Document, ruleset: RuleSet, lang: str | None = None, stage: str | None = None,
+                  template: bool | None = None) -> FileResult:
+    """Lint one document. `stage` (an option) wins over front matter; `template` comes from the
+    configuration's `templates` globs when front matter does not say."""
     # --lang forces one language; front matter `lang` names the main language of a mixed document
     declared = doc.front_matter.get("lang") if doc.front_matter.get("lang") in ("zh", "en") else None
     analysis = analysis_mod.build(doc, language.split_languages, lang, ruleset.settings["quote_mention_max"])
@@ -150,8 +162,13 @@ def lint_document(doc: Document, ruleset: RuleSet, lang: str | None = None) -> F
     main = lang or declared or (analysis.languages[0] if analysis.languages else None)
     run.main_language = main or "en"
     result = FileResult(path=doc.path, lang=main)
+    _incident_context(doc, ruleset, run, stage, template, result)
     if analysis.segments:
         tokenise(analysis, ruleset, run)
+    if run.stage is None and ruleset.stages:
+        inferred = infer_stage(ruleset, run)
+        if inferred:
+            result.stage = {"name": inferred, "inferred": True}
     ctx = Context(run, ruleset)
     present = set(analysis.languages)
     findings: list[Finding] = []
@@ -159,12 +176,17 @@ def lint_document(doc: Document, ruleset: RuleSet, lang: str | None = None) -> F
         if not present & set(rule.languages):
             if rule.kind != "require" or not analysis.segments:
                 continue
-        if rule.when is not None and not rule.when.holds(run):
-            continue
+        run.strict = True  # a regex time-out in what this rule needs skips the rule, reported
         try:
-            findings.extend(rule.check.check(ctx))
+            if rule.when is not None and not rule.when.holds(run):
+                continue
+            findings.extend(list(rule.check.check(ctx)))
         except RegexTimeout as exc:
-            result.notices.append(f"rule {rule.id} skipped: {exc}")
+            note = f"rule {rule.id} skipped: {exc}"
+            if note not in result.notices:
+                result.notices.append(note)
+        finally:
+            run.strict = False
     findings = suppress(findings, doc)
     for f in findings:
         f.line, f.column = doc.position(f.start)
@@ -177,8 +199,52 @@ def lint_document(doc: Document, ruleset: RuleSet, lang: str | None = None) -> F
             ev.start, ev.end = analysis.original_span(ev.start, ev.end)
             ev.line, ev.column = doc.position(ev.start)
         result.elements[name] = element
-    result.score = score(result, ruleset.settings["score"])
+    result.score = score(result, ruleset.settings["score"], _rewards(ruleset, run))
+    for pattern in run.timeouts:  # elements and score were computed without these
+        result.notices.append(f"{RegexTimeout(pattern)}; it was skipped for this file")
     return result
+
+
+def _incident_context(doc, ruleset, run, stage, template, result) -> None:
+    """Stage, severity, channel and template flag from options and front matter (aliases folded)."""
+    fm = doc.front_matter
+    for kind, given in (("stage", stage or fm.get("stage")), ("severity", fm.get("severity"))):
+        if given is None:
+            continue
+        name = ruleset.canonical(kind, given)
+        if name is None:
+            known = ruleset.stages if kind == "stage" else ruleset.severities
+            result.notices.append(f"unknown {kind} {given!r} ignored; expected one of {', '.join(known)}")
+        setattr(run, kind, name)
+    if run.stage:
+        result.stage = {"name": run.stage, "inferred": False}
+    channel = fm.get("channel")
+    run.channel = str(channel).strip().lower() if channel is not None else None
+    flag = fm.get("template")
+    run.template = bool(template) if flag is None else flag in (True, "true", "yes", 1)
+
+
+def infer_stage(ruleset: RuleSet, run: Run) -> str | None:
+    """The stage whose signals match most often, when it clearly leads (pack data decides)."""
+    counts = []
+    for name, stage in ruleset.stages.items():
+        n = sum(len(det.hits(run)) for lang, det in stage.signals.items() if lang in run.analysis.languages)
+        if n:
+            counts.append((n, name))
+    counts.sort(reverse=True)
+    if counts and (len(counts) == 1 or counts[0][0] > counts[1][0]):
+        return counts[0][1]
+    return None
+
+
+def _rewards(ruleset: RuleSet, run: Run) -> int:
+    points = 0
+    for name, value in ruleset.rewards:
+        for lang in run.analysis.languages:
+            if ruleset.compiler.lexicon(name, lang, "", None, "").hits(run):
+                points += value
+                break
+    return points
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -219,9 +285,9 @@ def suppress(findings: list[Finding], doc: Document) -> list[Finding]:
     return kept
 
 
-def score(result: FileResult, weights: dict) -> int:
-    """100, less a penalty for each element not present and each finding, by level."""
-    total = 100
+def score(result: FileResult, weights: dict, rewards: int = 0) -> int:
+    """100, less a penalty for each element not present and each finding, by level, plus rewards."""
+    total = 100 + rewards
     for element in result.elements.values():
         if element.status in ("missing", "weak"):
             total -= weights[element.status]

@@ -62,6 +62,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
     notices: list[str] = field(default_factory=list)  # rule time-outs and the like
+    stage: dict | None = None  # {"name": "resolved", "inferred": false}
 
     def to_json(self) -> dict:
         if self.error is not None:
@@ -69,6 +70,8 @@ class FileResult:
         data = {"path": self.path, "lang": self.lang,
                 "elements": {k: v.to_json() for k, v in self.elements.items()},
                 "score": self.score, "findings": [f.to_json() for f in self.findings]}
+        if self.stage is not None:
+            data["stage"] = dict(self.stage)
         if self.notices:
             data["notices"] = list(self.notices)
         return data

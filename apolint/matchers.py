@@ -17,7 +17,9 @@ segments a sentence; English phrases must start and end at word boundaries.
 """
 from __future__ import annotations
 
+import bisect
 import itertools
+import time
 from dataclasses import dataclass, field
 
 import regex
@@ -25,11 +27,11 @@ import regex
 from .analysis import fold_char, is_cjk, traditional_to_simplified
 from .yamlsource import SourceError, YList, YMap, check_keys, check_type
 
-REGEX_TIMEOUT = 1.0  # seconds per regex per segment; a catastrophic pattern cannot hang a run
+REGEX_TIMEOUT = 1.0  # seconds per regex per document (plus this much per MB of text): no regex can hang a run
 SET_KEYS = {"phrases", "regex", "tokens", "lexicons", "any", "unless_sentence", "unless_before",
             "unless_after", "when"}
 WINDOW_KEYS = SET_KEYS | {"within"}
-CONDITION_KEYS = {"elements", "min_chars", "front_matter"}
+CONDITION_KEYS = {"elements", "min_chars", "front_matter", "stage", "severity", "channel", "template"}
 STATUSES = ("present", "weak", "missing")
 TOKEN_ATTRS = {"ORTH", "TEXT", "LOWER", "NORM", "LENGTH", "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER",
                "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE", "IS_STOP", "IS_SENT_START", "LIKE_NUM",
@@ -41,7 +43,8 @@ TOKEN_PREDICATES = {"IN", "NOT_IN", "REGEX", "FUZZY", "INTERSECTS", "IS_SUBSET",
 
 class RegexTimeout(Exception):
     def __init__(self, pattern: str):
-        super().__init__(f"regex timed out after {REGEX_TIMEOUT}s: {pattern[:60]}")
+        shown = pattern if len(pattern) <= 60 else pattern[:57] + "..."
+        super().__init__(f"a regular expression ran out of time (over {REGEX_TIMEOUT:g} s): {shown}")
         self.pattern = pattern
 
 
@@ -54,11 +57,13 @@ def fold_phrase(phrase: str) -> str:
 
 @dataclass
 class Condition:
-    """Document-level conditions (`when:`): element statuses, length, front matter."""
+    """Document-level conditions (`when:`): element statuses, length, front matter, and the
+    incident's stage, severity, channel and whether it is a template (null = not given)."""
 
     elements: dict[str, tuple[str, ...]] = field(default_factory=dict)
     min_chars: int | dict | None = None
     front_matter: dict[str, tuple] = field(default_factory=dict)
+    document: dict[str, tuple] = field(default_factory=dict)  # stage / severity / channel / template
 
     def holds(self, run: "Run") -> bool:
         for name, statuses in self.elements.items():
@@ -73,6 +78,9 @@ class Condition:
         for key, allowed in self.front_matter.items():
             value = run.front_matter.get(key)
             if value not in allowed:
+                return False
+        for key, allowed in self.document.items():
+            if getattr(run, key) not in allowed:
                 return False
         return True
 
@@ -95,7 +103,10 @@ class Detector:
     def hits(self, run: "Run") -> list[tuple[int, int]]:
         cached = run.cache.get(self)
         if cached is not None:
+            if self in run.tainted:  # computed without a timed-out regex
+                run.missed(run.tainted[self])
             return cached
+        misses = run.misses
         found: list[tuple[int, int]] = []
         if self.when is None or self.when.holds(run):
             if self.phrase_key:
@@ -116,6 +127,8 @@ class Detector:
                 det, within = self.unless_after
                 found = [h for h in found if not _any_in(det.hits(run), h[1], min(run.analysis.sentence_of(h[0])[1], h[1] + within))]
         run.cache[self] = found
+        if run.misses != misses:
+            run.tainted[self] = run.last_miss
         return found
 
 
@@ -132,14 +145,16 @@ def _merge_overlaps(hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _any_in(hits: list[tuple[int, int]], start: int, end: int, end_inside: bool = False) -> bool:
-    """Is there a hit starting in [start, end) (or, with end_inside, ending in (start, end])?"""
-    for s, e in hits:
-        if end_inside:
-            if start <= s and e <= end:
-                return True
-        elif start <= s < end:
-            return True
-    return False
+    """Is there a hit starting in [start, end) (or, with end_inside, lying wholly in [start, end])?
+
+    `hits` come from Detector.hits: merged, so both starts and ends increase, and the first
+    hit starting at or after `start` is the one to look at (a bisect, not a scan).
+    """
+    i = bisect.bisect_left(hits, (start,))
+    if i == len(hits):
+        return False
+    s, e = hits[i]
+    return e <= end if end_inside else s < end
 
 
 class Compiler:
@@ -150,10 +165,11 @@ class Compiler:
         self.lexicons = lexicons
         self.phrases: dict[str, dict[str, set[str]]] = {}  # lang → folded phrase → keys
         self.tokens: dict[str, dict[str, list]] = {}  # lang → key → [patterns]
-        self.token_sources: dict[str, tuple[str, int]] = {}
+        self.token_sources: dict[str, tuple[str, int, str]] = {}  # key → (path, line, where)
         self._lexicon_cache: dict[tuple[str, str], Detector] = {}
         self._in_progress: set[tuple[str, str]] = set()
         self._keys = itertools.count()
+        self.known: dict[str, set] = {}  # stage / severity names the packs define, for validation
         self.uses_tokens = False
         self.uses_sentences = False
 
@@ -196,7 +212,7 @@ class Compiler:
                 ln = patterns.line_of(i) if isinstance(patterns, YList) else line_of("tokens")
                 _check_token_pattern(pattern, path, ln, f"{where}.tokens")
             self.tokens.setdefault(lang, {})[key] = list(patterns)
-            self.token_sources[key] = (path, line_of("tokens"))
+            self.token_sources[key] = (path, line_of("tokens"), f"{where}.tokens")
             det.token_key = key
             self.uses_tokens = True
         if "lexicons" in spec:
@@ -275,6 +291,17 @@ class Compiler:
             else:
                 check_type(value, int, path, spec.line_of("min_chars"), f"{where}.min_chars")
             cond.min_chars = value
+        for key in ("stage", "severity", "channel", "template"):
+            if key in spec:
+                values = spec[key] if isinstance(spec[key], list) else [spec[key]]
+                known = self.known.get(key)
+                for v in values:
+                    if key == "template":
+                        check_type(v, bool, path, spec.line_of(key), f"{where}.{key}")
+                    elif v is not None and known is not None and v not in known:
+                        raise SourceError(path, spec.line_of(key), f"{where}.{key}",
+                                          f"unknown {key} {v!r}; expected one of {', '.join(sorted(known))} or null")
+                cond.document[key] = tuple(values)
         if "front_matter" in spec:
             fm = spec["front_matter"]
             check_type(fm, dict, path, spec.line_of("front_matter"), f"{where}.front_matter")
@@ -323,7 +350,23 @@ class Run:
         self._regex_hits: dict = {}
         self._element_resolver = element_resolver
         self._elements: dict = {}
-        self.timeouts: list[str] = []
+        self._segments: dict[str, list] = {}
+        # Regex time-outs. A rule checks in strict mode: a timed-out regex it depends on raises
+        # RegexTimeout and the engine reports the rule as skipped. Everything else (element
+        # evidence, score) is lenient: the regex counts as matching nothing, and the results
+        # computed without it are remembered as tainted so a strict caller still hears of it.
+        self.timeouts: list[str] = []  # patterns that timed out, in order
+        self.strict = False
+        self.misses = 0  # lenient answers given for timed-out regexes
+        self.last_miss = ""
+        self.tainted: dict = {}  # Detector or element name → the timed-out pattern behind it
+        self._timed_out: set = set()
+        self._regex_budget = REGEX_TIMEOUT * (1 + len(analysis.text) / 1_000_000)
+        # the incident context, set by the engine from front matter, options and configuration
+        self.stage: str | None = None
+        self.severity: str | None = None
+        self.channel: str | None = None
+        self.template: bool = False
         langs = analysis.languages
         self.main_language = langs[0] if langs else "en"
         self.body_chars = sum(1 for c in analysis.text if not c.isspace())
@@ -331,12 +374,27 @@ class Run:
         self._quote_starts = [s for s, _ in quotes]
 
     def segments(self, lang: str):
-        return [s for s in self.analysis.segments if s.lang == lang]
+        found = self._segments.get(lang)
+        if found is None:
+            found = self._segments[lang] = [s for s in self.analysis.segments if s.lang == lang]
+        return found
 
     def element(self, name: str):
         if name not in self._elements:
+            misses = self.misses
             self._elements[name] = self._element_resolver(name, self)
+            if self.misses != misses:
+                self.tainted[name] = self.last_miss
+        elif name in self.tainted:
+            self.missed(self.tainted[name])
         return self._elements[name]
+
+    def missed(self, pattern: str) -> None:
+        """A timed-out regex was needed: raise in strict mode, count a lenient miss otherwise."""
+        if self.strict:
+            raise RegexTimeout(pattern)
+        self.misses += 1
+        self.last_miss = pattern
 
     def drop_mentions(self, hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
         quotes = self.analysis.quotes
@@ -375,22 +433,33 @@ class Run:
         return hits
 
     def regex_hits(self, lang: str, rx) -> list[tuple[int, int]]:
+        """Every match of a regex in this language's segments, within one time budget per
+        document; a regex that runs out of time is never run again for this document."""
         key = (lang, rx)
         cached = self._regex_hits.get(key)
         if cached is not None:
             return cached
-        found = []
-        text = self.analysis.text
-        for seg in self.segments(lang):
+        if key not in self._timed_out:
+            found = []
+            text = self.analysis.text
+            deadline = time.monotonic() + self._regex_budget
             try:
-                for m in rx.finditer(text, seg.start, seg.end, timeout=REGEX_TIMEOUT):
-                    if m.end() > m.start():
-                        found.append(m.span())
+                for seg in self.segments(lang):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise TimeoutError
+                    for m in rx.finditer(text, seg.start, seg.end, timeout=left):
+                        if m.end() > m.start():
+                            found.append(m.span())
             except TimeoutError:
-                self.timeouts.append(rx.pattern)
-                raise RegexTimeout(rx.pattern) from None
-        self._regex_hits[key] = found
-        return found
+                self._timed_out.add(key)
+                if rx.pattern not in self.timeouts:
+                    self.timeouts.append(rx.pattern)
+            else:
+                self._regex_hits[key] = found
+                return found
+        self.missed(rx.pattern)
+        return []
 
 
 def _word_char(ch: str) -> bool:

@@ -8,19 +8,22 @@ defined again for an overlapping language must say `override: true`.
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from .kinds import KINDS
 from .matchers import STATUSES, Compiler, Detector, build_automata
-from .yamlsource import SourceError, YMap, check_keys, check_type, load_yaml_file
+from .yamlsource import SourceError, YList, YMap, check_keys, check_type, load_yaml_file
 
 LEVELS = ("error", "warning", "info")
 SCOPES = ("document", "paragraph", "sentence")
-PACK_KEYS = {"pack", "description", "languages", "extends", "settings", "lexicons", "elements", "rules"}
+PACK_KEYS = {"pack", "description", "languages", "extends", "settings", "lexicons", "elements", "rules",
+             "stages", "severities"}
 SETTING_KEYS = {"quote_mention_max", "score"}
-SCORE_KEYS = {"missing", "weak", "error", "warning", "info"}
+SCORE_KEYS = {"missing", "weak", "error", "warning", "info", "rewards"}
+STAGE_KEYS = {"aliases", "signals", "label"}
 RULE_KEYS = {"id", "kind", "level", "languages", "scope", "message", "suggestion", "why", "examples", "link",
              "family", "override", "when", "fix", "skeleton"}
 ELEMENT_KEYS = {"present", "weak", "mode", "label"}
@@ -82,6 +85,15 @@ class Element:
 
 
 @dataclass
+class Stage:
+    """An incident stage (acknowledge, update, …): aliases and the signals that let it be inferred."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    signals: dict[str, Detector] = field(default_factory=dict)
+
+
+@dataclass
 class RuleSet:
     packs: list[str]
     rules: list[Rule]
@@ -91,6 +103,20 @@ class RuleSet:
     automata: dict
     languages: tuple[str, ...]
     fingerprint: str = ""
+    stages: dict[str, Stage] = field(default_factory=dict)
+    severities: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name → aliases
+    rewards: list[tuple[str, int]] = field(default_factory=list)  # (lexicon, points)
+
+    def canonical(self, kind: str, value) -> str | None:
+        """The stage or severity a front-matter value names (aliases and case folded), or None."""
+        if value is None:
+            return None
+        wanted = str(value).strip().lower()
+        table = {n: s.aliases for n, s in self.stages.items()} if kind == "stage" else self.severities
+        for name, aliases in table.items():
+            if wanted == name or wanted in (a.lower() for a in aliases):
+                return name
+        return None
 
     @property
     def needs_sentences(self) -> bool:
@@ -108,9 +134,12 @@ def _read_pack(path: Path) -> YMap:
     p = str(path)
     if data is None:
         raise SourceError(p, None, None, "the pack is empty")
-    check_keys(data, PACK_KEYS, p, "", required=("pack", "languages"))
+    check_keys(data, PACK_KEYS, p, "", required=("pack", "languages"), line=1)
     check_type(data["pack"], str, p, data.line_of("pack"), "pack")
     langs = check_type(data["languages"], list, p, data.line_of("languages"), "languages")
+    if data.get("extends") is not None:
+        for dep in check_type(data["extends"], list, p, data.line_of("extends"), "extends"):
+            check_type(dep, str, p, data.line_of("extends"), "extends")
     for lang in langs:
         if lang not in ("zh", "en"):
             raise SourceError(p, data.line_of("languages"), "languages", f"unknown language {lang!r}; expected zh or en")
@@ -152,11 +181,18 @@ def load(paths: list[Path | str], enabled: dict[str, str] | None = None) -> Rule
             if "score" in s:
                 check_keys(s["score"], SCORE_KEYS, p, "settings.score")
                 for k, v in s["score"].items():
+                    if k == "rewards":  # lexicon name → points added when it matches
+                        check_type(v, dict, p, s["score"].line_of(k), "settings.score.rewards")
+                        for name, points in v.items():
+                            check_type(points, int, p, v.line_of(name), f"settings.score.rewards.{name}")
+                        settings["score"]["rewards"] = dict(v)
+                        continue
                     settings["score"][k] = check_type(v, int, p, s["score"].line_of(k), f"settings.score.{k}")
         lex = data.get("lexicons") or YMap()
         check_type(lex, dict, p, data.line_of("lexicons"), "lexicons")
         for name, spec in lex.items():
             line = lex.line_of(name)
+            check_type(spec, (dict, list), p, line, f"lexicons.{name}")
             mode = None
             if isinstance(spec, dict) and "mode" in spec:
                 mode = spec["mode"]
@@ -175,10 +211,24 @@ def load(paths: list[Path | str], enabled: dict[str, str] | None = None) -> Rule
         els = data.get("elements") or YMap()
         check_type(els, dict, p, data.line_of("elements"), "elements")
         for name, spec in els.items():
-            check_keys(spec, ELEMENT_KEYS, p, f"elements.{name}", required=("present",))
+            check_keys(spec, ELEMENT_KEYS, p, f"elements.{name}", required=("present",), line=els.line_of(name))
             element_specs.setdefault(name, []).append((spec, p, langs))
 
     compiler = Compiler(lexicons)
+    stages: dict[str, Stage] = {}
+    severities: dict[str, tuple[str, ...]] = {}
+    for p, data in packs:
+        for name, spec in (data.get("stages") or {}).items():
+            check_keys(spec, STAGE_KEYS, p, f"stages.{name}")
+            stage = stages.setdefault(name, Stage(name))
+            stage.aliases += tuple(str(a) for a in check_type(spec.get("aliases", []), list, p, spec.line_of("aliases"), f"stages.{name}.aliases"))
+            if "signals" in spec:
+                for lang in data["languages"]:
+                    stage.signals[lang] = compiler.compile(spec["signals"], lang, p, f"stages.{name}.signals", allow_elements=False)
+        for name, spec in (data.get("severities") or {}).items():
+            check_keys(spec, {"aliases"}, p, f"severities.{name}")
+            severities[name] = severities.get(name, ()) + tuple(str(a) for a in spec.get("aliases", []))
+    compiler.known = {"stage": set(stages), "severity": set(severities)}
     all_langs = tuple(sorted({lang for _, d in packs for lang in d["languages"]}))
     elements: dict[str, Element] = {}
     for name, specs in element_specs.items():
@@ -222,14 +272,47 @@ def load(paths: list[Path | str], enabled: dict[str, str] | None = None) -> Rule
                 rules.remove(r)
             else:
                 r.level = level
+    rewards = list(settings["score"].get("rewards", {}).items())
+    for name, _ in rewards:  # compile now so a missing lexicon is a load error, not a run-time one
+        for lang in all_langs:
+            compiler.lexicon(name, lang, packs[0][0], None, "settings.score.rewards")
     ruleset = RuleSet(packs=[d["pack"] for _, d in packs], rules=rules, elements=elements, settings=settings,
-                      compiler=compiler, automata=build_automata(compiler.phrases), languages=all_langs)
+                      compiler=compiler, automata=build_automata(compiler.phrases), languages=all_langs,
+                      stages=stages, severities=severities, rewards=rewards)
     digest.update(repr(sorted((enabled or {}).items())).encode())
     ruleset.fingerprint = digest.hexdigest()
     return ruleset
 
 
 _FIELD = re.compile(r"{(\w+)}")
+
+
+def _check_message(message: str, fields: tuple[str, ...], p: str, line: int, where: str) -> None:
+    """A message template may use only its kind's fields, as plain {name}; {{ and }} are braces."""
+    offered = ", ".join("{%s}" % f for f in fields)
+    try:
+        parts = list(string.Formatter().parse(message))
+    except ValueError as exc:
+        raise SourceError(p, line, where, f"invalid message template ({exc}); write {{{{ and }}}} for a "
+                                          "literal brace") from None
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in fields:
+            raise SourceError(p, line, where, f"unknown field {{{name}}}; this kind offers {offered}")
+        if spec or conversion:
+            raise SourceError(p, line, where, f"write the field as plain {{{name}}}, without ! or : parts")
+
+
+def _check_suggestion(value, langs: tuple, p: str, line: int, where: str) -> None:
+    check_type(value, (str, dict), p, line, where)
+    if isinstance(value, dict):
+        for lang, text in value.items():
+            ln = value.line_of(lang) if isinstance(value, YMap) else line
+            if lang not in langs:
+                raise SourceError(p, ln, f"{where}.{lang}", f"{lang!r} is not a language of this rule "
+                                                            f"({', '.join(langs)})")
+            check_type(text, str, p, ln, f"{where}.{lang}")
 
 
 def _rule(spec, p: str, pack_langs: tuple, line: int, compiler: Compiler, elements: dict) -> Rule:
@@ -249,7 +332,8 @@ def _rule(spec, p: str, pack_langs: tuple, line: int, compiler: Compiler, elemen
     level = spec["level"]
     if level not in LEVELS:
         raise SourceError(p, spec.line_of("level"), f"{where}.level", f"expected one of {', '.join(LEVELS)}, got {level!r}")
-    langs = tuple(spec.get("languages", pack_langs))
+    langs = tuple(check_type(spec.get("languages", list(pack_langs)), list, p, spec.line_of("languages"),
+                             f"{where}.languages"))
     for lang in langs:
         if lang not in pack_langs:
             raise SourceError(p, spec.line_of("languages"), f"{where}.languages", f"{lang!r} is not a language of this pack")
@@ -257,13 +341,13 @@ def _rule(spec, p: str, pack_langs: tuple, line: int, compiler: Compiler, elemen
     if scope not in SCOPES:
         raise SourceError(p, spec.line_of("scope"), f"{where}.scope", f"expected one of {', '.join(SCOPES)}, got {scope!r}")
     message = check_type(spec["message"], str, p, spec.line_of("message"), f"{where}.message")
-    for name in _FIELD.findall(message):
-        if name not in kind.FIELDS:
-            raise SourceError(p, spec.line_of("message"), f"{where}.message",
-                              f"unknown field {{{name}}}; this kind offers {', '.join('{%s}' % f for f in kind.FIELDS)}")
+    for key in spec:  # message, weak_message, …: every message template is checked here, not at lint time
+        if key == "message" or (isinstance(key, str) and key.endswith("_message") and isinstance(spec[key], str)):
+            _check_message(spec[key], kind.FIELDS, p, spec.line_of(key), f"{where}.{key}")
+    for key in spec:  # suggestion, weak_suggestion, …: a string, or one string per language
+        if isinstance(key, str) and (key == "suggestion" or key.endswith("_suggestion")) and spec[key] is not None:
+            _check_suggestion(spec[key], langs, p, spec.line_of(key), f"{where}.{key}")
     suggestion = spec.get("suggestion")
-    if suggestion is not None:
-        check_type(suggestion, (str, dict), p, spec.line_of("suggestion"), f"{where}.suggestion")
     skeleton = spec.get("skeleton")
     if skeleton is not None:
         check_type(skeleton, (str, dict), p, spec.line_of("skeleton"), f"{where}.skeleton")
@@ -274,11 +358,15 @@ def _rule(spec, p: str, pack_langs: tuple, line: int, compiler: Compiler, elemen
             check_type(text, str, p, skeleton.line_of(lang), f"{where}.skeleton.{lang}")
     why = check_type(spec["why"], str, p, spec.line_of("why"), f"{where}.why")
     examples = spec["examples"]
-    check_keys(examples, {"bad", "good"}, p, f"{where}.examples", required=("bad", "good"))
+    check_keys(examples, {"bad", "good"}, p, f"{where}.examples", required=("bad", "good"),
+               line=spec.line_of("examples"))
     for k in ("bad", "good"):
         check_type(examples[k], list, p, examples.line_of(k), f"{where}.examples.{k}")
         if not examples[k]:
             raise SourceError(p, examples.line_of(k), f"{where}.examples.{k}", "give at least one example")
+        for i, example in enumerate(examples[k]):
+            ln = examples[k].line_of(i) if isinstance(examples[k], YList) else examples.line_of(k)
+            check_type(example, str, p, ln, f"{where}.examples.{k}")
     rule = Rule(id=rid, kind=kind_name, level=level, languages=langs, scope=scope, message=message,
                 suggestion=suggestion, why=why, examples=examples, link=spec.get("link"),
                 family=spec.get("family", rid), path=p, line=spec.line, spec=spec, skeleton=skeleton)
