@@ -82,6 +82,10 @@ class Length(Kind):
             cut = lo + _first_over(budget["unit"], text, budget["max"])
             apos = ctx.analysis_position(offsets[min(cut, len(offsets) - 1)])
             start, end = ctx.scope_span("sentence", apos)
+            # keep the span inside the measured part (a push title is only the first line)
+            part_end = ctx.analysis_position(offsets[hi - 1]) + 1 if hi > lo else end
+            part_start = ctx.analysis_position(offsets[lo]) if lo < len(offsets) else start
+            start, end = max(start, part_start), min(end, part_end)
             while end > start and ctx.analysis.text[end - 1] in "\n ":
                 end -= 1
             unit = budget["unit"]
