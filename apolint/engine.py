@@ -225,10 +225,16 @@ def _incident_context(doc, ruleset, run, stage, template, result) -> None:
 
 
 def infer_stage(ruleset: RuleSet, run: Run) -> str | None:
-    """The stage whose signals match most often, when it clearly leads (pack data decides)."""
+    """The stage whose signals weigh most, when it clearly leads (pack data decides). A signal in
+    the first block — the title or first line, where notices name their stage — counts three times."""
+    segments = run.analysis.segments
+    title_end = max((s.end for s in segments if s.block == segments[0].block), default=0)
     counts = []
     for name, stage in ruleset.stages.items():
-        n = sum(len(det.hits(run)) for lang, det in stage.signals.items() if lang in run.analysis.languages)
+        n = 0
+        for lang, det in stage.signals.items():
+            if lang in run.analysis.languages:
+                n += sum(3 if start < title_end else 1 for start, _ in det.hits(run))
         if n:
             counts.append((n, name))
     counts.sort(reverse=True)

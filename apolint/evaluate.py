@@ -42,6 +42,8 @@ class Report:
     files: int = 0
     elements: dict = field(default_factory=dict)  # (lang, element) → {status: Score}
     families: dict = field(default_factory=dict)  # (lang, family) → Score
+    stages: dict = field(default_factory=dict)  # stage → Score of inferring it with the stage removed
+    stage_rules: dict = field(default_factory=dict)  # stage → Score of rule-family decisions in staged files
     disagreements: list = field(default_factory=list)  # (path, what, expected, got)
     errors: list = field(default_factory=list)
 
@@ -53,6 +55,8 @@ class Report:
     def lowest_f1(self) -> float:
         values = [self.element_macro_f1(l, e) for l, e in self.elements]
         values += [s.f1 for s in self.families.values() if s.tp + s.fn]
+        values += [s.f1 for s in self.stages.values() if s.tp + s.fn]
+        values += [s.f1 for s in self.stage_rules.values() if s.tp + s.fn]
         return min(values, default=1.0)
 
     def to_json(self) -> dict:
@@ -62,6 +66,8 @@ class Report:
                                       **{s: sc.to_json() for s, sc in v.items()}}
                          for (l, e), v in sorted(self.elements.items())},
             "families": {f"{l}/{f}": s.to_json() for (l, f), s in sorted(self.families.items())},
+            "stages": {s: sc.to_json() for s, sc in sorted(self.stages.items())},
+            "stage_rules": {s: sc.to_json() for s, sc in sorted(self.stage_rules.items())},
             "disagreements": [{"path": p, "what": w, "expected": x, "got": g} for p, w, x, g in self.disagreements],
             "errors": self.errors,
         }
@@ -105,7 +111,15 @@ def evaluate(path: Path, config_path: str | None = None) -> Report:
                 report.disagreements.append((str(file), element, want, got.status))
         expected = {family_of.get(r, r) for r in (expect.get("fire") or [])}
         fired = {family_of.get(f.rule, f.rule) for f in result.findings}
+        stage = ruleset.canonical("stage", meta.get("stage"))
+        if stage:
+            _score_stage(report, ruleset, text, str(file), stage)
         for family in sorted(set(family_of.values())):
+            if stage:
+                st = report.stage_rules.setdefault(stage, Score())
+                st.tp += family in expected and family in fired
+                st.fp += family in fired and family not in expected
+                st.fn += family in expected and family not in fired
             score = report.families.setdefault((lang, family), Score())
             if family in expected and family in fired:
                 score.tp += 1
@@ -116,6 +130,23 @@ def evaluate(path: Path, config_path: str | None = None) -> Report:
                 score.fn += 1
                 report.disagreements.append((str(file), family, "finding", "none"))
     return report
+
+
+def _score_stage(report: Report, ruleset, text: str, path: str, stage: str) -> None:
+    """Infer the stage of a staged file with its `stage` removed, and score the inference."""
+    from .engine import lint_document
+
+    doc = parse(text, path)
+    doc.front_matter = {k: v for k, v in doc.front_matter.items() if k != "stage"}
+    inferred = (lint_document(doc, ruleset).stage or {}).get("name")
+    report.stages.setdefault(stage, Score())
+    if inferred == stage:
+        report.stages[stage].tp += 1
+    else:
+        report.stages[stage].fn += 1
+        if inferred:
+            report.stages.setdefault(inferred, Score()).fp += 1
+        report.disagreements.append((path, "inferred stage", stage, inferred or "none"))
 
 
 def _first(result, family, family_of) -> str:
@@ -138,6 +169,13 @@ def format_report(report: Report) -> str:
             continue
         out.append(f"  {lang}  {family:<26} P {s.precision:.2f}  R {s.recall:.2f}  F1 {s.f1:.3f}"
                    f"   (tp {s.tp}, fp {s.fp}, fn {s.fn})")
+    if report.stages:
+        out += ["", "Stages (inferred with the stage removed; rule families in staged files):"]
+        for stage in sorted(set(report.stages) | set(report.stage_rules)):
+            s = report.stages.get(stage, Score())
+            r = report.stage_rules.get(stage, Score())
+            out.append(f"  {stage:<12} inference P {s.precision:.2f} R {s.recall:.2f} F1 {s.f1:.3f}"
+                       f"   rules P {r.precision:.2f} R {r.recall:.2f} F1 {r.f1:.3f}")
     if report.disagreements:
         out += ["", "Disagreements:"]
         for path, what, want, got in report.disagreements:
