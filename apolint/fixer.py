@@ -142,7 +142,7 @@ def apply(text: str, edits: list[Edit]) -> str:
 def fix_text(text: str, lint: Callable[[str], object], path: str = "<text>") -> FixResult:
     """Fix `text` until no safe fix is left. `lint(text)` returns a FileResult for that text."""
     result = FixResult(path=path, original=text, fixed=text)
-    current = str(text)
+    current = text
     for _ in range(MAX_PASSES):
         try:
             doc = document_mod.parse(current, path)
@@ -169,21 +169,21 @@ def fix_file(path: str | Path, lint: Callable[[str], object], encoding: str | No
     """Read, decode and fix one file in memory; `new_data` holds the bytes to write."""
     name = str(path)
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return FixResult(path=name, error=f"cannot read: {exc.strerror or exc}")
+        data = document_mod.read_bytes(path)
+    except InputError as exc:
+        return FixResult(path=name, error=str(exc))
     try:
-        source = document_mod.decode(data, name, encoding)
+        source = document_mod.decode_bytes(data, name, encoding)
     except InputError as exc:
         return FixResult(path=name, error=str(exc), data=data)
-    result = fix_text(source, lint, name)
+    result = fix_text(source.text, lint, name)
     result.data = data
     if result.error is not None or not result.changed:
         result.new_data = data
         return result
     codec = source.encoding
     try:
-        if source.bom + str(source).encode(codec) != data:
+        if source.bom + source.text.encode(codec) != data:
             result.error = f"re-encoding as {codec} would change bytes the fixes do not touch; not written"
             return result
         result.new_data = source.bom + result.fixed.encode(codec)
