@@ -369,12 +369,14 @@ def fix(paths, show_diff, check_only, lang, config_path, encoding) -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Configuration file.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--min-f1", type=float, default=None, help="Exit 1 when any element or family F1 is below this.")
-def eval_cmd(path, config_path, fmt, min_f1) -> None:
+@click.option("--ignore", multiple=True, metavar="RULE",
+              help="Do not score this rule or family (for a corpus labelled before it existed); repeatable.")
+def eval_cmd(path, config_path, fmt, min_f1, ignore) -> None:
     """Compare the linter with the labels in a corpus folder (see corpus/README.md)."""
     from .evaluate import evaluate, format_report
 
     try:
-        report = evaluate(Path(path), config_path)
+        report = evaluate(Path(path), config_path, tuple(i for item in ignore for i in item.split(",") if i))
     except SourceError as exc:
         _fail(str(exc))
     if fmt == "json":
