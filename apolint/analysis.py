@@ -96,7 +96,8 @@ class Analysis:
         return (seg.start, seg.end) if seg else (pos, pos + 1)
 
     def segment_of(self, pos: int) -> Segment | None:
-        i = bisect.bisect_right([s.start for s in self.segments], pos) - 1
+        starts = self._segment_index()[0]
+        i = bisect.bisect_right(starts, pos) - 1
         if i >= 0 and self.segments[i].start <= pos < self.segments[i].end:
             return self.segments[i]
         return None
@@ -105,12 +106,19 @@ class Analysis:
         seg = self.segment_of(pos)
         if seg is None:
             return (pos, pos + 1)
-        start = end = seg.start
-        for s in self.segments:
-            if s.block == seg.block:
-                start = min(start, s.start)
-                end = max(end, s.end)
-        return start, end
+        return self._segment_index()[1][seg.block]
+
+    def _segment_index(self) -> tuple[list[int], dict[int, tuple[int, int]]]:
+        """Segment starts (for bisect) and each block's span, rebuilt when segments change."""
+        index = self.__dict__.get("_index")
+        if index is None or index[2] != len(self.segments):
+            blocks: dict[int, tuple[int, int]] = {}
+            for s in self.segments:
+                a, b = blocks.get(s.block, (s.start, s.end))
+                blocks[s.block] = (min(a, s.start), max(b, s.end))
+            index = ([s.start for s in self.segments], blocks, len(self.segments))
+            self.__dict__["_index"] = index
+        return index[0], index[1]
 
     @property
     def languages(self) -> list[str]:

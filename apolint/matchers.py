@@ -117,13 +117,14 @@ class Detector:
                 found.extend(run.token_hits.get(self.token_key, ()))
             for child in self.children:
                 found.extend(child.hits(run))
-            found = _merge_overlaps(run.drop_mentions(sorted(set(found))))
-            if self.unless_sentence:
+            if found:  # (nothing found: nothing to sort, merge or filter)
+                found = _merge_overlaps(run.drop_mentions(sorted(set(found))))
+            if found and self.unless_sentence:
                 found = [h for h in found if not _any_in(self.unless_sentence.hits(run), *run.analysis.sentence_of(h[0]))]
-            if self.unless_before:
+            if found and self.unless_before:
                 det, within = self.unless_before
                 found = [h for h in found if not _any_in(det.hits(run), max(run.analysis.sentence_of(h[0])[0], h[0] - within), h[0], end_inside=True)]
-            if self.unless_after:
+            if found and self.unless_after:
                 det, within = self.unless_after
                 found = [h for h in found if not _any_in(det.hits(run), h[1], min(run.analysis.sentence_of(h[0])[1], h[1] + within))]
         run.cache[self] = found
@@ -169,6 +170,8 @@ class Compiler:
         self._lexicon_cache: dict[tuple[str, str], Detector] = {}
         self._in_progress: set[tuple[str, str]] = set()
         self._keys = itertools.count()
+        self.regex_patterns: list[str] = []  # every regex compiled, for the prefilter
+        self._prefilter = None
         self.known: dict[str, set] = {}  # stage / severity names the packs define, for validation
         self.uses_tokens = False
         self.uses_sentences = False
@@ -203,6 +206,7 @@ class Compiler:
                 check_type(pattern, str, path, ln, f"{where}.regex")
                 try:
                     det.regexes.append(regex.compile(pattern, regex.IGNORECASE | regex.V0))
+                    self.regex_patterns.append(pattern)
                 except regex.error as exc:
                     raise SourceError(path, ln, f"{where}.regex", f"invalid regular expression {pattern!r}: {exc}") from None
         if "tokens" in spec:
@@ -245,6 +249,14 @@ class Compiler:
         if not (det.phrase_key or det.regexes or det.token_key or det.children):
             raise SourceError(path, line, where, "a pattern set needs phrases, regex, tokens, lexicons or any")
         return det
+
+    def prefilter(self):
+        """The regex prefilter over every regex compiled so far (built on first use)."""
+        if self._prefilter is None or self._prefilter[0] != len(self.regex_patterns):
+            from .prefilter import Prefilter
+
+            self._prefilter = (len(self.regex_patterns), Prefilter(self.regex_patterns))
+        return self._prefilter[1]
 
     def lexicon(self, name: str, lang: str, path: str, line: int, where: str) -> Detector:
         key = (name, lang)
@@ -348,6 +360,7 @@ class Run:
         self.token_hits: dict[str, list[tuple[int, int]]] = {}
         self._phrase_hits: dict[str, dict[str, list[tuple[int, int]]]] = {}
         self._regex_hits: dict = {}
+        self._possible = None  # patterns the regex prefilter lets run in this document
         self._element_resolver = element_resolver
         self._elements: dict = {}
         self._segments: dict[str, list] = {}
@@ -435,6 +448,11 @@ class Run:
     def regex_hits(self, lang: str, rx) -> list[tuple[int, int]]:
         """Every match of a regex in this language's segments, within one time budget per
         document; a regex that runs out of time is never run again for this document."""
+        possible = self._possible
+        if possible is None:  # the regexes that may match at all (see prefilter.py), once per document
+            possible = self._possible = self.compiler.prefilter().possible(self.analysis.lower)
+        if rx.pattern not in possible:
+            return []
         key = (lang, rx)
         cached = self._regex_hits.get(key)
         if cached is not None:

@@ -1,0 +1,77 @@
+"""Import discipline: a check loads only what the documents in front of it need.
+
+Each test runs `apolint check` inside a fresh interpreter and reports which heavy modules
+ended up in sys.modules, so a stray top-level import anywhere on the path fails here.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+HEAVY = ("spacy", "jieba", "pygls", "jsonschema", "lsprotocol")
+
+PROBE = textwrap.dedent("""
+    import json, sys
+    from apolint.cli import main
+    try:
+        main(sys.argv[1:], prog_name="apolint")
+    except SystemExit as exc:
+        code = exc.code
+    heavy = sorted({m.split(".")[0] for m in sys.modules} & set(json.loads(sys.stdin.readline())))
+    sys.stderr.write("\\nPROBE " + json.dumps({"code": code, "heavy": heavy}) + "\\n")
+""")
+
+EN = "We are sorry. Some users could not log in this morning; we are working on it.\n"
+ZH = "由于第三方服务商故障，部分用户今日上午无法登录。我们正在全力修复，将尽快恢复服务。\n"
+
+
+def probe(*args: str, cache_dir: Path | None = None) -> tuple[int, list[str]]:
+    env = dict(os.environ, NO_COLOR="1")
+    if cache_dir is not None:
+        env["APOLINT_CACHE_DIR"] = str(cache_dir)
+    proc = subprocess.run([sys.executable, "-c", PROBE, "check", *args], input=json.dumps(HEAVY) + "\n",
+                          capture_output=True, text=True, env=env, timeout=120)
+    line = [ln for ln in proc.stderr.splitlines() if ln.startswith("PROBE ")]
+    assert line, proc.stderr
+    data = json.loads(line[-1][6:])
+    return data["code"], data["heavy"]
+
+
+def test_english_file_loads_spacy_but_never_jieba_or_pygls(tmp_path):
+    draft = tmp_path / "draft.md"
+    draft.write_text(EN, encoding="utf-8")
+    code, heavy = probe(str(draft), "--no-cache")
+    assert code == 1  # the draft has findings: it really was checked
+    assert heavy == ["spacy"]
+
+
+def test_chinese_file_never_loads_pygls_or_jsonschema(tmp_path):
+    draft = tmp_path / "draft.md"
+    draft.write_text(ZH, encoding="utf-8")
+    code, heavy = probe(str(draft), "--no-cache", "--format", "json")
+    assert code == 1
+    assert "pygls" not in heavy and "jsonschema" not in heavy and "lsprotocol" not in heavy
+
+
+def test_cached_recheck_imports_neither_spacy_nor_jieba(tmp_path):
+    (tmp_path / "en.md").write_text(EN, encoding="utf-8")
+    (tmp_path / "zh.md").write_text(ZH, encoding="utf-8")
+    cache = tmp_path / "cache"
+    first = probe(str(tmp_path / "en.md"), str(tmp_path / "zh.md"), cache_dir=cache)
+    assert first[0] == 1 and "spacy" in first[1]
+    second = probe(str(tmp_path / "en.md"), str(tmp_path / "zh.md"), cache_dir=cache)
+    assert second == (1, [])
+
+
+def test_cached_recheck_of_an_edited_file_loads_only_its_language(tmp_path):
+    (tmp_path / "en.md").write_text(EN, encoding="utf-8")
+    (tmp_path / "zh.md").write_text(ZH, encoding="utf-8")
+    cache = tmp_path / "cache"
+    probe(str(tmp_path / "en.md"), str(tmp_path / "zh.md"), cache_dir=cache)
+    (tmp_path / "en.md").write_text(EN + "Sorry again.\n", encoding="utf-8")
+    code, heavy = probe(str(tmp_path / "en.md"), str(tmp_path / "zh.md"), cache_dir=cache)
+    assert (code, heavy) == (1, ["spacy"])

@@ -1,0 +1,65 @@
+"""The regex prefilter (apolint/prefilter.py) must never skip a regex that would match."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import regex
+
+from apolint import api, prefilter
+from apolint.analysis import build
+from apolint.config import Config
+from apolint.document import parse
+from apolint.language import split_languages
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_special_folds_are_exactly_the_non_ascii_characters_matching_ascii_letters():
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    special = set()
+    for ch in map(chr, range(0x20, 0x7F)):
+        for m in regex.finditer(regex.escape(ch), every, flags=regex.IGNORECASE | regex.V0):
+            if m.group() != ch and m.group().lower() != ch.lower():
+                special.add(m.group())
+    assert special == set(prefilter.SPECIAL_FOLDS)
+
+
+def test_required_literals_of_typical_patterns():
+    assert prefilter.required_literals(r"\d+(?:分钟|小时)") == {"分钟", "小时"}
+    assert prefilter.required_literals(r"\bRolled back\b") == {"rolled back"}
+    assert prefilter.required_literals(r"(?:约)?\d+[点时]") == {"点", "时"}
+    assert prefilter.required_literals(r"(?:we )?(?:will|shall) fix") == {" fix"}
+    assert prefilter.required_literals(r"a?b*") is None  # nothing is required
+    assert prefilter.required_literals(r"(?<=我们)\w+") is None  # look-arounds are not relied on
+    assert prefilter.required_literals(r"(?:abc){e<=1}") is None  # fuzzy matching (regex module only)
+    assert prefilter.required_literals(r"[[:alpha:]]+x") is None  # POSIX class
+    assert prefilter.required_literals(r"\p{Han}+x") is None
+
+
+def _texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").rglob("*.md"))]
+    rng = random.Random(6)
+    alphabet = "we are sorry SORRY İıſ the 我们 分钟 小时 点 时 约 15% 10:05 ：. 。！?" + "".join(
+        chr(rng.randint(0x4E00, 0x4FFF)) for _ in range(40))
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(5, 300))) for _ in range(300)]
+    return texts
+
+
+def test_no_pack_regex_is_skipped_where_it_matches():
+    cfg = Config(root=ROOT)
+    ruleset = api.ruleset_for(cfg)
+    patterns = sorted(set(ruleset.compiler.regex_patterns))
+    pre = prefilter.Prefilter(patterns)
+    compiled = [(p, regex.compile(p, regex.IGNORECASE | regex.V0)) for p in patterns]
+    checked = skipped = 0
+    texts = _texts()
+    for n, text in enumerate(texts):
+        analysis = build(parse(text, "draft.md"), split_languages, None, 24)
+        possible = pre.possible(analysis.lower)
+        for pattern, rx in compiled:
+            if pattern not in possible:
+                assert rx.search(analysis.text) is None, (pattern, analysis.text[:80])
+                skipped += n < len(texts) - 300
+            checked += n < len(texts) - 300
+    assert skipped > checked // 2  # on the corpus, the prefilter skips most regexes
