@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import sys
+import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,7 +155,7 @@ class ApolintServer(LanguageServer):
         # One worker: lints never overlap (spaCy and jieba are not shared between threads),
         # and the pipelines it loads stay warm for the life of the process.
         self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="apolint-lint")
-        self.lint_count = 0
+        self.started = time.time_ns()  # files modified after this may be cached stale
 
     # -- encoding and capabilities
 
@@ -199,9 +200,13 @@ class ApolintServer(LanguageServer):
         key = str(directory)
         old = self.stamps.get(key)
         self.stamps[key] = stamp_t
-        if old is not None and old != stamp_t:
+        # first sight of this folder: what was cached before (the warm-up) may predate an edit
+        changed = old != stamp_t if old is not None else any(s[1] > self.started for s in stamp_t if len(s) == 3)
+        if changed:
             log.info("configuration or packs changed under %s; reloading", directory)
             reset_caches()
+            if old is None:
+                self.started = time.time_ns()
 
     def forget_configuration(self) -> None:
         self.stamps.clear()
@@ -211,7 +216,6 @@ class ApolintServer(LanguageServer):
 
     def lint(self, uri: str, text: str, version: int | None) -> Linted:
         """Lint one document (runs on the worker thread). Never raises."""
-        self.lint_count += 1
         near = self.near_path(uri)
         linted = Linted(uri=uri, version=version, text=text, result=None)
         positions = Positions(text, self.encoding)
