@@ -46,10 +46,15 @@ def traditional_to_simplified() -> dict[str, str]:
     return table
 
 
+_APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'"}
+
+
 def fold_char(ch: str, trad: dict[str, str]) -> str:
     o = ord(ch)
     if 0xFF01 <= o <= 0xFF5E:
         return chr(o - 0xFEE0)
+    if ch in _APOSTROPHES:  # "we’ll" and "we'll" are one word
+        return _APOSTROPHES[ch]
     return trad.get(ch, ch)
 
 
@@ -144,10 +149,10 @@ def _fold_block(doc: Document, start: int, end: int, masked_starts: list[int], t
             i = masked[j][1]
             continue
         ch = text[i]
-        if ch in _DROP or ch == "\r":
+        if ch in _DROP or (ch == "\r" and i + 1 < end and text[i + 1] == "\n"):
             i += 1
             continue
-        if ch == "\n":
+        if ch in "\n\r":  # a lone CR (old Mac line ends) breaks a line too
             prev = out[-1] if out else ""
             k = i + 1
             while k < end and text[k] in " \t\u3000":

@@ -10,6 +10,7 @@ A *pattern set* is the YAML shape every lexicon, element and rule uses to say wh
     unless_sentence: set  drop a hit whose sentence also matches this set
     unless_before: set + within: N   drop a hit preceded (same sentence, N characters) by this set
     unless_after: set + within: N    drop a hit followed (same sentence, N characters) by this set
+    except: set           drop a hit that overlaps a hit of this set (a lexicon minus some of its uses)
     when: conditions      the set matches only in documents meeting these conditions
 
 Chinese phrases are matched on the raw folded text, so they never depend on how jieba
@@ -29,7 +30,7 @@ from .yamlsource import SourceError, YList, YMap, check_keys, check_type
 
 REGEX_TIMEOUT = 1.0  # seconds per regex per document (plus this much per MB of text): no regex can hang a run
 SET_KEYS = {"phrases", "regex", "tokens", "lexicons", "any", "unless_sentence", "unless_before",
-            "unless_after", "when"}
+            "unless_after", "when", "except"}
 WINDOW_KEYS = SET_KEYS | {"within"}
 CONDITION_KEYS = {"elements", "min_chars", "front_matter", "stage", "severity", "channel", "template"}
 STATUSES = ("present", "weak", "missing")
@@ -97,6 +98,7 @@ class Detector:
     unless_sentence: "Detector | None" = None
     unless_before: tuple["Detector", int] | None = None
     unless_after: tuple["Detector", int] | None = None
+    except_: "Detector | None" = None
     when: Condition | None = None
     uses_elements: bool = False
 
@@ -127,6 +129,9 @@ class Detector:
             if found and self.unless_after:
                 det, within = self.unless_after
                 found = [h for h in found if not _any_in(det.hits(run), h[1], min(run.analysis.sentence_of(h[0])[1], h[1] + within))]
+            if found and self.except_:
+                other = self.except_.hits(run)
+                found = [h for h in found if not any(s < h[1] and h[0] < e for s, e in other)]
         run.cache[self] = found
         if run.misses != misses:
             run.tainted[self] = run.last_miss
@@ -229,6 +234,8 @@ class Compiler:
             alternatives = check_type(spec["any"], list, path, line_of("any"), f"{where}.any")
             for i, alt in enumerate(alternatives):
                 det.children.append(self.compile(alt, lang, path, f"{where}.any[{i}]", allow_elements))
+        if "except" in spec:
+            det.except_ = self.compile(spec["except"], lang, path, f"{where}.except", allow_elements)
         if "unless_sentence" in spec:
             det.unless_sentence = self.compile(spec["unless_sentence"], lang, path, f"{where}.unless_sentence",
                                                allow_elements)
