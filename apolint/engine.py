@@ -4,6 +4,8 @@ It knows nothing about any language or rule: everything it matches comes from th
 """
 from __future__ import annotations
 
+import bisect
+
 from . import analysis as analysis_mod
 from . import language
 from .document import Document
@@ -226,15 +228,23 @@ def _incident_context(doc, ruleset, run, stage, template, result) -> None:
 
 def infer_stage(ruleset: RuleSet, run: Run) -> str | None:
     """The stage whose signals weigh most, when it clearly leads (pack data decides). A signal in
-    the first block — the title or first line, where notices name their stage — counts three times."""
+    the first block (the title) or opening a block ("**Resolved** —"), where notices name their
+    stage, counts three times."""
     segments = run.analysis.segments
     title_end = max((s.end for s in segments if s.block == segments[0].block), default=0)
+    block_starts = sorted({min(s.start for s in segments if s.block == b) for b in {s.block for s in segments}})
+
+    def weight(start: int) -> int:
+        i = bisect.bisect_right(block_starts, start) - 1
+        opens_block = i >= 0 and start - block_starts[i] <= 3
+        return 3 if start < title_end or opens_block else 1
+
     counts = []
     for name, stage in ruleset.stages.items():
         n = 0
         for lang, det in stage.signals.items():
             if lang in run.analysis.languages:
-                n += sum(3 if start < title_end else 1 for start, _ in det.hits(run))
+                n += sum(weight(start) for start, _ in det.hits(run))
         if n:
             counts.append((n, name))
     counts.sort(reverse=True)
