@@ -337,7 +337,7 @@ _MD_INLINE = re.compile(
     re.M | re.I,
 )
 _BACKTICKS = re.compile(r"`+")
-_BLANK_LINE = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)")
+_BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r|\n)")
 _URL = re.compile(r"(?:https?|ftp)://[^\s<>\"'）】」》，。]+|www\.[^\s<>\"'）】」》，。]+", re.I)
 _TEXT_DIRECTIVE_LINE = re.compile(r"^[ \t]*(?:#|//)[ \t]*apolint-(?:disable|enable)[^\r\n]*", re.M)
 _DIRECTIVE = re.compile(
@@ -506,7 +506,7 @@ _TITLE_END = set("。.!?！？;；:：,，、…")
 
 def _is_title_line(first: str, following: str) -> bool:
     """Is `first` (the body's first line, still alone) a title, given the line after it?"""
-    if "\n" in first or not first.strip() or first.rstrip()[-1] in _TITLE_END:
+    if "\n" in first or "\r" in first or not first.strip() or first.rstrip()[-1] in _TITLE_END:
         return False
     nxt = following.lstrip()[:1]
     return bool(nxt) and (nxt.isupper() or nxt.isdigit() or "\u4e00" <= nxt <= "\u9fff" or nxt in "【[(（「“\"*")
