@@ -35,22 +35,29 @@ class Substitution(Kind):
         self.match = self.compile_set(compiler, "match") if "match" in rule.spec else None
 
     def check(self, ctx):
-        swapped: list[tuple[int, int]] = []
+        hits = []
         for lang, entries in self.entries.items():
             for det, replacement in entries:
-                for start, end, hit_lang in ctx.hits({lang: det}):
-                    text = ctx.source(start, end)
-                    if text[:1].isupper() and replacement[:1].islower():
-                        replacement_here = replacement[0].upper() + replacement[1:]
-                    else:
-                        replacement_here = replacement
-                    swapped.append((start, end))
-                    yield ctx.finding(self.rule, start, end, hit_lang,
-                                      {"match": text, "replacement": replacement_here},
-                                      fix=replacement_here if self.safe else None,
-                                      suggestion=replacement_here)
+                hits.extend((start, end, hit_lang, replacement) for start, end, hit_lang in ctx.hits({lang: det}))
+        # where swap phrases overlap ("…any inconvenience" inside "…any inconvenience this may have
+        # caused"), the longest one is the one to replace
+        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        swapped: list[tuple[int, int]] = []
+        for start, end, hit_lang, replacement in hits:
+            if any(s < end and start < e for s, e in swapped):
+                continue
+            text = ctx.source(start, end)
+            if text[:1].isupper() and replacement[:1].islower():
+                replacement_here = replacement[0].upper() + replacement[1:]
+            else:
+                replacement_here = replacement
+            swapped.append((start, end))
+            yield ctx.finding(self.rule, start, end, hit_lang, {"match": text, "replacement": replacement_here},
+                              fix=replacement_here if self.safe else None, suggestion=replacement_here)
         if self.match is not None:
             for start, end, lang in ctx.hits(self.match):
                 if any(s < end and start < e for s, e in swapped):
                     continue
-                yield ctx.finding(self.rule, start, end, lang, {"match": ctx.source(start, end)})
+                # no mechanical replacement here: {replacement} is the rule's suggestion
+                yield ctx.finding(self.rule, start, end, lang, {"match": ctx.source(start, end),
+                                                                "replacement": self.rule.suggestion_for(lang) or ""})
