@@ -133,6 +133,7 @@ class Linted:
     result: FileResult | None
     ruleset: object = None
     diagnostics: list = field(default_factory=list)
+    messages: list = field(default_factory=list)  # (MessageType, text) for window/logMessage
 
 
 def uri_to_path(uri: str) -> Path | None:
@@ -205,8 +206,7 @@ class ApolintServer(LanguageServer):
         if changed:
             log.info("configuration or packs changed under %s; reloading", directory)
             reset_caches()
-            if old is None:
-                self.started = time.time_ns()
+            self.started = time.time_ns()
 
     def forget_configuration(self) -> None:
         self.stamps.clear()
@@ -215,7 +215,7 @@ class ApolintServer(LanguageServer):
     # -- linting
 
     def lint(self, uri: str, text: str, version: int | None) -> Linted:
-        """Lint one document (runs on the worker thread). Never raises."""
+        """Lint one document (runs on the worker thread, so it sends nothing itself). Never raises."""
         near = self.near_path(uri)
         linted = Linted(uri=uri, version=version, text=text, result=None)
         positions = Positions(text, self.encoding)
@@ -230,7 +230,7 @@ class ApolintServer(LanguageServer):
             return linted
         except Exception as exc:  # a bug in a rule or the engine: report it, keep serving
             log.error("lint of %s failed:\n%s", uri, traceback.format_exc())
-            self.log_to_client(T.MessageType.Error, f"apolint: lint of {uri} failed: {exc!r} (see the server log)")
+            linted.messages.append((T.MessageType.Error, f"apolint: lint of {uri} failed: {exc!r} (see the server log)"))
             linted.diagnostics = [_file_diagnostic(positions, "internal-error",
                                                    f"apolint failed on this document: {exc!r}")]
             return linted
@@ -239,7 +239,7 @@ class ApolintServer(LanguageServer):
             linted.diagnostics = [_file_diagnostic(positions, "input-error", result.error)]
             return linted
         for notice in result.notices:
-            self.log_to_client(T.MessageType.Warning, f"apolint: {uri}: {notice}")
+            linted.messages.append((T.MessageType.Warning, f"apolint: {uri}: {notice}"))
         linted.diagnostics = [self.diagnostic(f, positions, linted.ruleset) for f in result.findings]
         return linted
 
@@ -276,6 +276,8 @@ class ApolintServer(LanguageServer):
         except Exception:  # pragma: no cover - lint() does not raise
             log.error("lint task failed:\n%s", traceback.format_exc())
             return
+        for kind, message in linted.messages:  # sent from the protocol's thread, never the worker's
+            self.log_to_client(kind, message)
         if uri not in self.workspace.text_documents:  # closed meanwhile
             return
         self.linted[uri] = linted

@@ -479,6 +479,8 @@ def test_a_failing_lint_is_reported_and_the_next_one_works(monkeypatch, pipeline
     linted = server.lint("file:///tmp/x/draft.md", "Some users could not log in.\n", 1)
     (diag,) = linted.diagnostics
     assert (diag.code, diag.message) == ("internal-error", "apolint failed on this document: RuntimeError('boom')")
+    assert linted.messages == [(T.MessageType.Error, "apolint: lint of file:///tmp/x/draft.md failed: "
+                                                     "RuntimeError('boom') (see the server log)")]
     monkeypatch.setattr(api, "lint_text", real)
     linted = server.lint("file:///tmp/x/draft.md", "Some users could not log in.\n", 2)
     assert [d.code for d in linted.diagnostics if d.code == "vague-scope"] == ["vague-scope"]
@@ -566,3 +568,33 @@ def test_readme_neovim_setup_headless(tmp_path):
     assert "DIAG 6:15-6:27 ERROR unfilled-placeholder apolint" in lines, out
     # Vim's quickfix from the errorformat command: code-point columns, type from the level
     assert any(l.startswith("QF 3:14 w ") and l.endswith("[vague-scope]") for l in lines), out
+
+
+@pytest.mark.skipif(__import__("shutil").which("emacs") is None, reason="emacs is not installed")
+def test_readme_emacs_errorformat_batch(tmp_path):
+    """The README's `apolint-buffer` on an unsaved buffer; `next-error` lands on each finding."""
+    import os
+    import subprocess
+
+    (elisp,) = [b for b in readme_blocks("elisp") if "apolint-buffer" in b]
+    (tmp_path / "apolint.el").write_text(elisp, encoding="utf-8")
+    (tmp_path / "draft.md").write_text(NVIM_DRAFT, encoding="utf-8")
+    (tmp_path / "check.el").write_text(r'''
+(load-file "apolint.el")
+(find-file "draft.md")
+(goto-char (point-max)) (insert "\n部分用户受到影响。\n")   ; unsaved: the buffer is linted
+(apolint-buffer)
+(with-current-buffer "draft.md"
+  (dotimes (_ 9)
+    (condition-case nil
+        (progn (next-error)
+               (princ (format "AT %d:%d %s\n" (line-number-at-pos) (- (point) (line-beginning-position))
+                              (buffer-substring (point) (min (point-max) (+ (point) 4))))))
+      (error (princ "END\n")))))
+''', encoding="utf-8")
+    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
+    proc = subprocess.run(["emacs", "--batch", "-Q", "-l", "check.el"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
+    seen = [l for l in proc.stdout.split("\n") if l.startswith(("AT ", "END"))]
+    assert seen == ["AT 1:4 登录异常", "AT 3:2 由于第三", "AT 3:13 部分用户", "AT 3:28 正在全力", "AT 3:30 全力修复",
+                    "AT 3:36 尽快恢复", "AT 5:0 如有不便", "AT 7:0 部分用户", "END"], proc.stdout + proc.stderr
