@@ -17,7 +17,7 @@ class Kind:
         self.path = rule.path
         for key, expected in self.PARAMS.items():
             if key in rule.spec:
-                check_type(rule.spec[key], expected, rule.path, rule.spec.line_of(key), f"{rule.id}.{key}")
+                check_type(rule.spec[key], expected, rule.path, rule.spec.line_of(key), f"rules[{rule.id}].{key}")
 
     def param(self, key, default=None):
         return self.rule.spec.get(key, default)
