@@ -232,7 +232,11 @@ def infer_stage(ruleset: RuleSet, run: Run) -> str | None:
     stage, counts three times."""
     segments = run.analysis.segments
     title_end = max((s.end for s in segments if s.block == segments[0].block), default=0)
-    block_starts = sorted({min(s.start for s in segments if s.block == b) for b in {s.block for s in segments}})
+    first: dict[int, int] = {}  # block → its first segment's start (one pass, not one per block)
+    for s in segments:
+        if s.block not in first or s.start < first[s.block]:
+            first[s.block] = s.start
+    block_starts = sorted(set(first.values()))
 
     def weight(start: int) -> int:
         i = bisect.bisect_right(block_starts, start) - 1

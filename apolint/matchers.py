@@ -367,6 +367,7 @@ class Run:
         self.token_hits: dict[str, list[tuple[int, int]]] = {}
         self._phrase_hits: dict[str, dict[str, list[tuple[int, int]]]] = {}
         self._regex_hits: dict = {}
+        self._present = None  # (literals the regex prefilter found,) once computed
         self._possible = None  # patterns the regex prefilter lets run in this document
         self._element_resolver = element_resolver
         self._elements: dict = {}
@@ -440,7 +441,11 @@ class Run:
             lower = self.analysis.lower
             n = len(lower)
             for seg in self.segments(lang):
-                for end_index, (phrase, keys, left, right) in automaton.iter(lower, seg.start, seg.end):
+                # iterate over the segment's own slice: automaton.iter(text, start, end) converts the
+                # whole text on every call, which made many segments quadratic in document length
+                base = seg.start
+                for end_index, (phrase, keys, left, right) in automaton.iter(lower[seg.start:seg.end]):
+                    end_index += base
                     start = end_index - len(phrase) + 1
                     end = end_index + 1
                     if left and start > 0 and _word_char(lower[start - 1]):
@@ -464,6 +469,9 @@ class Run:
         cached = self._regex_hits.get(key)
         if cached is not None:
             return cached
+        if not self._may_match(rx):  # none of the literals every match needs is in the document
+            self._regex_hits[key] = []
+            return []
         if key not in self._timed_out:
             found = []
             text = self.analysis.text
