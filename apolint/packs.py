@@ -73,7 +73,8 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        return self.why.strip().split("\n")[0].split(". ")[0].rstrip(".")
+        text = " ".join(self.why.split())  # the first sentence, whatever the YAML line breaks
+        return re.split(r"(?<=[.!?。！？])\s", text, maxsplit=1)[0].rstrip(".。")
 
 
 @dataclass
