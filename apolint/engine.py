@@ -108,6 +108,12 @@ def tokenise(analysis, ruleset: RuleSet, run: Run) -> None:
     sentences: list[tuple[int, int]] = []
     for lang in analysis.languages:
         segs = [s for s in analysis.segments if s.lang == lang]
+        if lang == "zh" and not ruleset.compiler.tokens.get(lang):
+            # no rule needs Chinese tokens: the pipeline's sentences without the pipeline (same spans)
+            for seg in segs:
+                sentences.extend((seg.start + a, seg.start + b)
+                                 for a, b in language.zh_sentences(analysis.text[seg.start:seg.end]))
+            continue
         nlp = language.pipeline(lang)
         matcher = _token_matcher(ruleset, lang, nlp)
         texts = [analysis.text[s.start:s.end] for s in segs]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from typing import Iterable
 
 from .analysis import is_cjk
@@ -78,6 +79,106 @@ def pipeline(lang: str):
         nlp.max_length = 50_000_000
         _PIPELINES[lang] = nlp
     return nlp
+
+
+# --- Chinese sentences without the pipeline ------------------------------------------------
+#
+# When no rule needs Chinese *tokens* (no zh token patterns), the zh pipeline is needed only for
+# its sentences, and those depend on the tokenisation only around punctuation. jieba cuts a text
+# in independent blocks: runs of `re_han_default` characters (ideographs, ASCII letters and
+# digits, "+#&._%-"), cut by its dictionary, and everything else, one token per character.
+# spaCy's sentencizer starts a sentence at the first token that is neither punctuation nor a
+# sentence-final character after one that is. A han block with none of the characters below
+# yields only tokens that are neither, so it can stand as one token without changing any
+# sentence; a block with one of them is cut by jieba itself. The result is exactly the
+# pipeline's sentences (tests/test_zh_sentences.py compares them), without spaCy or, for most
+# texts, jieba.
+
+_RISKY = frozenset("#%&-._")  # punctuation (or sentence-final ".") jieba may keep inside a han block
+_RE_HAN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U)  # jieba.re_han_default
+_RE_SKIP = re.compile("(\r\n|\\s)", re.U)  # jieba.re_skip_default
+_PUNCT_CHARS: frozenset | None = None
+
+
+def _sentence_chars() -> frozenset:
+    """spaCy's Sentencizer.default_punct_chars, copied so that spaCy need not be imported."""
+    global _PUNCT_CHARS
+    if _PUNCT_CHARS is None:
+        from ._punct import SENTENCIZER_PUNCT_CHARS
+
+        _PUNCT_CHARS = frozenset(SENTENCIZER_PUNCT_CHARS)
+    return _PUNCT_CHARS
+
+
+def _jieba_cut(block: str) -> list[str]:
+    import jieba
+
+    if not jieba.dt.initialized:
+        jieba.setLogLevel(logging.WARNING)
+    return list(jieba.cut(block, cut_all=False))
+
+
+def _zh_words(text: str) -> list[str]:
+    """jieba's words for `text`, except that a han block without risky characters stays whole."""
+    words: list[str] = []
+    for block in _RE_HAN.split(text):
+        if not block:
+            continue
+        if _RE_HAN.match(block):
+            if _RISKY.isdisjoint(block):
+                words.append(block)
+            else:
+                words.extend(_jieba_cut(block))
+        else:
+            for x in _RE_SKIP.split(block):
+                if _RE_SKIP.match(x):
+                    words.append(x)
+                else:
+                    words.extend(x)
+    return [w for w in words if w]
+
+
+def _is_punct(text: str) -> bool:
+    return all(unicodedata.category(c).startswith("P") for c in text)
+
+
+def zh_sentences(text: str) -> list[tuple[int, int]]:
+    """The sentences the zh pipeline (jieba + sentencizer) finds in `text`, as character spans."""
+    # spacy.util.get_words_and_spaces: align the words with the text; a single space after a
+    # word is its trailing whitespace, any other whitespace is a token of its own
+    tokens: list[tuple[int, int]] = []  # (start, end) of each token's text
+    pos = 0
+    n = len(text)
+    for word in _zh_words(text):
+        if word.isspace():
+            continue
+        start = text.find(word, pos)
+        if start < 0:  # pragma: no cover - the words always come from the text
+            raise ValueError("segmentation does not match the text")
+        if start > pos:
+            tokens.append((pos, start))
+        tokens.append((start, start + len(word)))
+        pos = start + len(word)
+        if pos < n and text[pos] == " ":
+            pos += 1
+    if pos < n:
+        tokens.append((pos, n))
+    if not tokens:
+        return []
+    # spaCy's Sentencizer.predict
+    punct = _sentence_chars()
+    starts = [0]
+    seen_period = False
+    for i, (s, e) in enumerate(tokens):
+        token = text[s:e]
+        in_punct_chars = token in punct
+        if seen_period and not in_punct_chars and not _is_punct(token):
+            starts.append(i)
+            seen_period = False
+        elif in_punct_chars:
+            seen_period = True
+    bounds = starts + [len(tokens)]
+    return [(tokens[a][0], tokens[b - 1][1]) for a, b in zip(bounds, bounds[1:])]
 
 
 def add_words(lang: str, words: Iterable[str]) -> None:

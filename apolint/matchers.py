@@ -461,9 +461,11 @@ class Run:
         """Every match of a regex in this language's segments, within one time budget per
         document; a regex that runs out of time is never run again for this document."""
         possible = self._possible
-        if possible is None:  # the regexes that may match at all (see prefilter.py), once per document
-            possible = self._possible = self.compiler.prefilter().possible(self.analysis.lower)
-        if rx.pattern not in possible:
+        if possible is None:  # where each regex may match at all (see prefilter.py), once per document
+            prefilter = self.compiler.prefilter()
+            possible = self._possible = (prefilter, prefilter.possible(self.analysis.lower, self.analysis.segments))
+        where = possible[0].where(rx.pattern, possible[1])  # segment starts, or None for all
+        if where is not None and not where:
             return []
         key = (lang, rx)
         cached = self._regex_hits.get(key)
@@ -478,6 +480,8 @@ class Run:
             deadline = time.monotonic() + self._regex_budget
             try:
                 for seg in self.segments(lang):
+                    if where is not None and seg.start not in where:
+                        continue
                     left = deadline - time.monotonic()
                     if left <= 0:
                         raise TimeoutError

@@ -4,8 +4,10 @@ For each regex we derive, from its parse tree, a set of literal strings at least
 which every match must contain (the `required` set: "分钟" or "小时" for
 `\\d+(?:分钟|小时)`). One Aho-Corasick pass over the document's lower-cased analysis text
 says which literals occur; a regex none of whose required literals occurs is not run, which
-gives exactly the same hits (none) at a fraction of the cost. A regex whose requirement
-cannot be derived safely (look-arounds only, classes, syntax of the `regex` module that
+gives exactly the same hits (none) at a fraction of the cost. The same holds per segment: a
+regex runs only over the segments that hold one of its literals (a match never leaves its
+segment, and required literals come from the matched part, never from look-arounds). A regex
+whose requirement cannot be derived safely (look-arounds only, classes, syntax of the `regex` module that
 Python's own parser reads differently) is always run.
 
 Case: the packs' regexes are case-insensitive. Literals are lower-cased; only ASCII and
@@ -14,6 +16,7 @@ characters that match an ASCII letter case-insensitively (İ, ı, ſ) runs every
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 try:  # Python 3.11+
@@ -131,19 +134,31 @@ class Prefilter:
             automaton.make_automaton()
             self._automaton = automaton
 
-    def possible(self, lower: str):
-        """The patterns that may match in a document, given its lower-cased analysis text."""
+    def possible(self, lower: str, segments) -> dict[str, set[int]] | None:
+        """For a document's lower-cased analysis text and its segments (sorted): pattern → the
+        starts of the segments that hold one of its required literals. None: run everything."""
         if self._automaton is None or _SPECIAL.search(lower):
-            return _ALL
-        found = set(self._always)
-        for lit in {lit for _, lit in self._automaton.iter(lower)}:
-            found.update(self._by_literal[lit])
+            return None
+        starts = [s.start for s in segments]
+        places: dict[str, set[int]] = {}  # literal → segments it occurs wholly inside
+        for end_index, lit in self._automaton.iter(lower):
+            i = bisect.bisect_right(starts, end_index + 1 - len(lit)) - 1
+            if i >= 0 and end_index < segments[i].end:
+                places.setdefault(lit, set()).add(starts[i])
+        found: dict[str, set[int]] = {}
+        for lit, where in places.items():
+            for pattern in self._by_literal[lit]:
+                if pattern in found:
+                    found[pattern] |= where
+                else:
+                    found[pattern] = set(where)
         return found
 
+    def where(self, pattern: str, possible: dict[str, set[int]] | None) -> set[int] | None:
+        """The segment starts where `pattern` may match; None means every segment."""
+        if possible is None or self.required.get(pattern) is None:
+            return None
+        return possible.get(pattern, _NOWHERE)
 
-class _Everything:
-    def __contains__(self, item) -> bool:
-        return True
 
-
-_ALL = _Everything()
+_NOWHERE: frozenset = frozenset()

@@ -29,6 +29,14 @@ EN = "We are sorry. Some users could not log in this morning; we are working on 
 ZH = "由于第三方服务商故障，部分用户今日上午无法登录。我们正在全力修复，将尽快恢复服务。\n"
 
 
+def zh_token_patterns() -> bool:
+    """Do the built-in packs have Chinese token patterns (which need the whole zh pipeline)?"""
+    from apolint import api
+    from apolint.config import Config
+
+    return bool(api.ruleset_for(Config(root=Path(__file__).resolve().parent.parent)).compiler.tokens.get("zh"))
+
+
 def probe(*args: str, cache_dir: Path | None = None) -> tuple[int, list[str]]:
     env = dict(os.environ, NO_COLOR="1")
     if cache_dir is not None:
@@ -49,12 +57,21 @@ def test_english_file_loads_spacy_but_never_jieba_or_pygls(tmp_path):
     assert heavy == ["spacy"]
 
 
-def test_chinese_file_never_loads_pygls_or_jsonschema(tmp_path):
+def test_chinese_file_without_tokens_rules_loads_neither_spacy_nor_jieba(tmp_path):
     draft = tmp_path / "draft.md"
     draft.write_text(ZH, encoding="utf-8")
     code, heavy = probe(str(draft), "--no-cache", "--format", "json")
     assert code == 1
-    assert "pygls" not in heavy and "jsonschema" not in heavy and "lsprotocol" not in heavy
+    # without zh token patterns, sentences come from language.zh_sentences: no pipeline at all
+    assert heavy == (["jieba", "spacy"] if zh_token_patterns() else [])
+
+
+def test_chinese_file_with_a_version_number_loads_jieba_only(tmp_path):
+    draft = tmp_path / "draft.md"
+    draft.write_text("我们在升级到v2.3.1时出错，导致部分用户无法登录。\n", encoding="utf-8")
+    code, heavy = probe(str(draft), "--no-cache")
+    assert code == 1
+    assert heavy == (["jieba", "spacy"] if zh_token_patterns() else ["jieba"])
 
 
 def test_cached_recheck_imports_neither_spacy_nor_jieba(tmp_path):
