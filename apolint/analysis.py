@@ -191,7 +191,9 @@ def build(doc: Document, split_languages, forced_lang: str | None, quote_mention
             offsets.append(block.end)
     text = "".join(out)
     offsets.append(len(doc.text))
-    lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    lower = text.lower()  # the same as lower-casing char by char when every char maps to one char,
+    if len(lower) != len(text) or "\u03a3" in text:  # except İ → i̇ (two) and Greek final sigma
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     analysis = Analysis(doc=doc, text=text, lower=lower, offsets=offsets)
     for a, b, index in block_ranges:
         for s, e, lang in split_languages(text, a, b, forced_lang):

@@ -113,8 +113,11 @@ class Detector:
         if self.when is None or self.when.holds(run):
             if self.phrase_key:
                 found.extend(run.phrase_hits(self.lang).get(self.phrase_key, ()))
-            for rx in self.regexes:
-                found.extend(run.regex_hits(self.lang, rx))
+            if self.regexes:
+                runnable = run.runnable()  # None: all; else the patterns the prefilter lets run here
+                for rx in self.regexes:
+                    if runnable is None or rx.pattern in runnable:
+                        found.extend(run.regex_hits(self.lang, rx))
             if self.token_key:
                 found.extend(run.token_hits.get(self.token_key, ()))
             for child in self.children:
@@ -457,23 +460,34 @@ class Run:
         self._phrase_hits[lang] = hits
         return hits
 
+    def _prefilter_document(self) -> tuple:
+        """Where each regex may match at all (see prefilter.py), once per document."""
+        prefilter = self.compiler.prefilter()
+        possible = prefilter.possible(self.analysis.lower, self.analysis.segments)
+        runnable = None if possible is None else prefilter.always | set(possible)
+        self._possible = (prefilter, possible, runnable)
+        return self._possible
+
+    def runnable(self) -> set[str] | None:
+        """The regex patterns that may match somewhere in this document (None: every one)."""
+        return (self._possible or self._prefilter_document())[2]
+
     def regex_hits(self, lang: str, rx) -> list[tuple[int, int]]:
         """Every match of a regex in this language's segments, within one time budget per
         document; a regex that runs out of time is never run again for this document."""
-        possible = self._possible
-        if possible is None:  # where each regex may match at all (see prefilter.py), once per document
-            prefilter = self.compiler.prefilter()
-            possible = self._possible = (prefilter, prefilter.possible(self.analysis.lower, self.analysis.segments))
+        possible = self._possible or self._prefilter_document()
         where = possible[0].where(rx.pattern, possible[1])  # segment starts, or None for all
         if where is not None and not where:
+            return []
+        possible = self._possible
+        if possible is None:  # the regexes that may match at all (see prefilter.py), once per document
+            possible = self._possible = self.compiler.prefilter().possible(self.analysis.lower)
+        if rx.pattern not in possible:
             return []
         key = (lang, rx)
         cached = self._regex_hits.get(key)
         if cached is not None:
             return cached
-        if not self._may_match(rx):  # none of the literals every match needs is in the document
-            self._regex_hits[key] = []
-            return []
         if key not in self._timed_out:
             found = []
             text = self.analysis.text

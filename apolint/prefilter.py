@@ -116,14 +116,14 @@ class Prefilter:
         import ahocorasick
 
         self.required: dict[str, frozenset[str] | None] = {}
-        self._always: set[str] = set()  # patterns without a requirement: always run
+        self.always: set[str] = set()  # patterns without a requirement: always run
         self._by_literal: dict[str, list[str]] = {}
         for pattern in patterns:
             if pattern not in self.required:
                 need = required_literals(pattern)
                 self.required[pattern] = need
                 if need is None:
-                    self._always.add(pattern)
+                    self.always.add(pattern)
                 for lit in need or ():
                     self._by_literal.setdefault(lit, []).append(pattern)
         self._automaton = None
