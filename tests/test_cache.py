@@ -151,3 +151,21 @@ def test_jobs_two_gives_the_same_results_in_the_same_order(cache_dir):
     serial = batch.lint_all(items, None, use_cache=False)
     parallel = batch.lint_all(items, None, use_cache=False, jobs=2)
     assert [r.to_json() for r in parallel] == [r.to_json() for r in serial]
+
+
+def test_cli_jobs_two_prints_what_jobs_one_prints(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    for i in range(6):
+        (tmp_path / f"{i}.md").write_text((EN if i % 2 else ZH).replace("。", f"（{i}）。", 1), encoding="utf-8")
+    env = dict(os.environ, APOLINT_CACHE_DIR=str(tmp_path / "cache"), NO_COLOR="1")
+
+    def check(*extra):
+        return subprocess.run([sys.executable, "-m", "apolint", "check", str(tmp_path), "--no-cache",
+                               "--format", "json", *extra], capture_output=True, text=True, env=env, timeout=300)
+
+    one, two = check(), check("--jobs", "2")
+    assert (two.returncode, two.stdout, two.stderr) == (one.returncode, one.stdout, one.stderr)
+    assert one.returncode == 1 and len(json.loads(one.stdout)["files"]) == 6
