@@ -175,3 +175,18 @@ def test_fail_on_and_lang_from_the_configuration(tmp_path):
     lines = run_cli("check", "draft.md", "--lang", "en", "--format", "line", cwd=tmp_path).stdout.splitlines()
     assert [line for line in lines if line.endswith("[t-phrase]")] == [
         'draft.md:1:10: warning: "Some users" is vague. [t-phrase]']
+
+
+def test_extensions_and_exclude_choose_the_files_a_folder_walk_checks(tmp_path):
+    _tree(tmp_path, {
+        ".apolint.yaml": f"packs: {KIND_PACKS}\nextensions: [md, .rst]\nexclude: ['drafts/old/*']\n",
+        "drafts/a.md": DRAFT,
+        "drafts/b.rst": DRAFT,
+        "drafts/c.txt": DRAFT,            # .txt is no longer in the list
+        "drafts/old/d.md": DRAFT,         # excluded
+    })
+    proc = run_cli("check", "drafts", "--format", "line", cwd=tmp_path)
+    assert [line for line in proc.stdout.splitlines() if line.endswith("[t-phrase]")] == [
+        'drafts/a.md:1:1: warning: "Some users" is vague. [t-phrase]',
+        'drafts/b.rst:1:1: warning: "Some users" is vague. [t-phrase]',
+    ]

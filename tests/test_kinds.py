@@ -138,6 +138,15 @@ def test_token_patterns_chinese_follow_jieba_tokens(kinds_config, pipelines):
     assert spans(r, "t-tokens") == [("t-tokens", 1, 5, 1, 9, "无法登录")]
 
 
+def test_pack_phrases_join_jieba_dictionary_for_token_patterns(kinds_config, pipelines):
+    # jieba alone cuts 正在|处理; once a ruleset with Chinese token patterns is compiled, the packs'
+    # multi-character phrases (here 正在处理 from the remedy-effort lexicon) are words, so the
+    # token pattern [{ORTH: 正在处理}] can match.
+    r = lint("客服正在处理中。", kinds_config)
+    assert [t.text for t in pipelines["zh"]("客服正在处理中。")] == ["客服", "正在处理", "中", "。"]
+    assert spans(r, "t-tokens") == [("t-tokens", 1, 3, 1, 7, "正在处理")]
+
+
 # ---------------------------------------------------------------------------------------
 # pattern-set filters: unless_sentence, unless_before, quoted mentions
 # ---------------------------------------------------------------------------------------
