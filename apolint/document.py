@@ -16,8 +16,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -383,20 +381,27 @@ class _InlineCloser:
         return starts[i] + length if starts[i] < limit else None
 
 
+def _fences(text: str, start: int) -> list[tuple[int, int]]:
+    """Fenced code blocks (``` or ~~~), an unclosed one running to the end."""
+    spans: list[tuple[int, int]] = []
+    in_fence: str | None = None
+    fence_start = 0
+    for here, line in _lines(text, start):
+        m = _FENCE.match(line)
+        if in_fence is None and m:
+            in_fence, fence_start = m.group(1)[0] * len(m.group(1)), here
+        elif in_fence is not None and m and m.group(1).startswith(in_fence):
+            spans.append((fence_start, here + len(line)))
+            in_fence = None
+    if in_fence is not None:
+        spans.append((fence_start, len(text)))
+    return spans
+
+
 def _mask_spans(text: str, start: int, markdown: bool) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     if markdown:
-        in_fence: str | None = None
-        fence_start = 0
-        for here, line in _lines(text, start):
-            m = _FENCE.match(line)
-            if in_fence is None and m:
-                in_fence, fence_start = m.group(1)[0] * len(m.group(1)), here
-            elif in_fence is not None and m and m.group(1).startswith(in_fence):
-                spans.append((fence_start, here + len(line)))
-                in_fence = None
-        if in_fence is not None:
-            spans.append((fence_start, len(text)))
+        spans.extend(_fences(text, start))
         closer = _InlineCloser(text, start)
         pos = start
         while True:
@@ -436,10 +441,13 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def _directives(doc: Document) -> list[Directive]:
     found = []
     starts = [s for s, _ in doc.masked]
+    fences = _fences(doc.text, doc.front_matter_end) if doc.markdown else []
     for m in _DIRECTIVE.finditer(doc.text, doc.front_matter_end):
         # only inside masked comments (Markdown) or comment lines (text)
         i = bisect.bisect_right(starts, m.start()) - 1
         if i < 0 or not m.start() < doc.masked[i][1]:
+            continue
+        if any(s <= m.start() < e for s, e in fences):  # shown in a code block, not in force
             continue
         names = frozenset(r for r in re.split(r"[\s,]+", m.group(2).strip()) if r)
         found.append(Directive(m.group(1), names, doc.position(m.start())[0]))

@@ -91,9 +91,8 @@ def test_rule_fixture(builtin_config, fixture):
     assert result.lang == lang
 
 
-# Findings the fixture reviewer disagreed with, kept out of the fixtures and reported to the pack
-# maintainers: (rule, text, the findings of that rule we expect as (line, column, text)). Each is a
-# strict xfail: when the packs are fixed it passes, the xfail fails, and the case moves into a fixture.
+# Findings the fixture reviewer once disagreed with, since fixed in the packs: (rule, text, the
+# findings of that rule we expect as (line, column, text)).
 DISAGREEMENTS = [
     pytest.param("over-disclosure", "The error was IOError: No space left on device.\nWe expanded the volume.\n",
                  [(1, 15, "IOError: No space left on device.")],
@@ -106,8 +105,7 @@ DISAGREEMENTS = [
 
 
 @pytest.mark.parametrize("rule_id, text, expected", DISAGREEMENTS)
-@pytest.mark.xfail(strict=True, reason="reported to the pack maintainers; see the comment above DISAGREEMENTS")
-def test_known_disagreements(builtin_config, rule_id, text, expected):
+def test_former_disagreements(builtin_config, rule_id, text, expected):
     result = apolint.lint_text(text, config=builtin_config)
     assert [(f.line, f.column, f.text) for f in result.findings if f.rule == rule_id] == expected
 

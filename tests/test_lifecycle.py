@@ -134,7 +134,7 @@ def test_sms_over_two_segments_points_at_the_sentence_to_cut(builtin_config):
     assert (rule, line, col) == ("channel-length", 4, body.index("感谢您") + 1)
     assert text == "感谢您一直以来的理解与支持，祝您和家人生活愉快，万事如意。"
     finding = next(f for f in r.findings if f.rule == "channel-length")
-    assert finding.message.startswith("The sms all is 3 SMS segments (")
+    assert finding.message.startswith("This sms message is 3 SMS segments (")
     assert "1 over the budget of 2" in finding.message
 
 

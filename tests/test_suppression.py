@@ -107,8 +107,6 @@ def test_comment_form_is_not_a_directive_in_plain_text(kinds_config):
     assert spans(r, "t-phrase") == [("t-phrase", 2, 1, 2, 11, "Some users")]
 
 
-@pytest.mark.xfail(strict=True, reason="known bug, reported to the document owner: a directive inside a "
-                   "fenced code block is honoured because directives are looked up in every masked span")
 def test_a_directive_shown_in_a_code_block_is_not_a_directive(kinds_config):
     md = "How to silence a rule:\n\n```\n<!-- apolint-disable t-phrase -->\n```\n\nSome users.\n"
     r = lint(md, kinds_config, path="draft.md")

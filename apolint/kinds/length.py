@@ -93,7 +93,8 @@ class Length(Kind):
                 _, units, encoding = sms_segments(text)
                 unit = f"SMS segments ({units} {encoding} characters)"
             yield ctx.finding(self.rule, start, end, ctx.lang_at(start),
-                              {"match": ctx.source(start, end), "channel": ctx.run.channel, "part": part,
+                              {"match": ctx.source(start, end), "channel": ctx.run.channel,
+                               "part": {"all": "message"}.get(part, part),
                                "used": used, "max": budget["max"], "over": used - budget["max"], "unit": unit})
 
 
