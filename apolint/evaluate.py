@@ -47,6 +47,11 @@ class Report:
     disagreements: list = field(default_factory=list)  # (path, what, expected, got)
     errors: list = field(default_factory=list)
 
+    def element_accuracy(self, lang: str, element: str) -> float:
+        scores = self.elements.get((lang, element), {})
+        total = sum(s.tp + s.fn for s in scores.values())
+        return sum(s.tp for s in scores.values()) / total if total else 1.0
+
     def element_macro_f1(self, lang: str, element: str) -> float:
         scores = self.elements.get((lang, element), {})
         used = [s for s in scores.values() if s.tp + s.fp + s.fn]
@@ -63,6 +68,7 @@ class Report:
         return {
             "files": self.files,
             "elements": {f"{l}/{e}": {"macro_f1": round(self.element_macro_f1(l, e), 3),
+                                      "accuracy": round(self.element_accuracy(l, e), 3),
                                       **{s: sc.to_json() for s, sc in v.items()}}
                          for (l, e), v in sorted(self.elements.items())},
             "families": {f"{l}/{f}": s.to_json() for (l, f), s in sorted(self.families.items())},
@@ -165,7 +171,8 @@ def format_report(report: Report) -> str:
         scores = report.elements[(lang, element)]
         detail = "  ".join(f"{s} P{sc.precision:.2f} R{sc.recall:.2f}" for s, sc in scores.items()
                            if sc.tp + sc.fp + sc.fn)
-        out.append(f"  {lang}  {element:<15} F1 {report.element_macro_f1(lang, element):.3f}   {detail}")
+        out.append(f"  {lang}  {element:<15} F1 {report.element_macro_f1(lang, element):.3f}"
+                   f"  accuracy {report.element_accuracy(lang, element):.3f}   {detail}")
     out += ["", "Rule families (fires in file or not):"]
     for (lang, family), s in sorted(report.families.items()):
         if s.tp + s.fp + s.fn == 0:
