@@ -42,6 +42,95 @@ TOKEN_PREDICATES = {"IN", "NOT_IN", "REGEX", "FUZZY", "INTERSECTS", "IS_SUBSET",
                     "==", "!=", ">=", "<=", ">", "<"}
 
 
+REGEX_FLAGS = regex.IGNORECASE | regex.V0
+
+
+class LazyRegex:
+    """A pack regex compiled on first use. Only patterns that compiled before (in an earlier run,
+    with the same `regex` version; see `_validated`) are deferred, so a bad pattern is still
+    reported when the packs load; compiling the packs' few hundred regexes up front was most of
+    a cold start's pack loading, and most of them never run on a given document."""
+
+    __slots__ = ("pattern", "_compiled")
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self._compiled = None
+
+    def compiled(self):
+        if self._compiled is None:
+            self._compiled = regex.compile(self.pattern, REGEX_FLAGS)
+        return self._compiled
+
+    def finditer(self, *args, **kwargs):
+        return self.compiled().finditer(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.compiled(), name)
+
+
+_LAZY: dict[str, LazyRegex] = {}
+_VALIDATED: set | None = None
+_NEWLY_VALIDATED: set = set()
+
+
+def _validated_path():
+    from .cache import cache_dir
+
+    return cache_dir() / f"regex-ok-{regex.__version__}.dat"  # (not .txt: never linted itself)
+
+
+def _validated() -> set:
+    """Digests of patterns that compiled in an earlier run (kept in the results cache directory)."""
+    global _VALIDATED
+    if _VALIDATED is None:
+        try:
+            _VALIDATED = set(_validated_path().read_text(encoding="ascii").split())
+        except (OSError, ValueError):
+            _VALIDATED = set()
+    return _VALIDATED
+
+
+def _digest(pattern: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(pattern.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def compile_regex(pattern: str):
+    """A pack regex: deferred when it is known to compile, compiled (and so checked) otherwise."""
+    lazy = _LAZY.get(pattern)
+    if lazy is not None:
+        return lazy
+    digest = _digest(pattern)
+    if digest in _validated():
+        lazy = _LAZY[pattern] = LazyRegex(pattern)
+        return lazy
+    compiled = regex.compile(pattern, REGEX_FLAGS)  # raises regex.error for a bad pattern
+    _NEWLY_VALIDATED.add(digest)
+    return compiled
+
+
+def remember_validated() -> None:
+    """Record the patterns compiled in this run, so later runs may defer them (best effort)."""
+    if not _NEWLY_VALIDATED:
+        return
+    import os
+    import tempfile
+
+    known = _validated() | _NEWLY_VALIDATED
+    _NEWLY_VALIDATED.clear()
+    path = _validated_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write("\n".join(sorted(known)) + "\n")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
 class RegexTimeout(Exception):
     def __init__(self, pattern: str):
         shown = pattern if len(pattern) <= 60 else pattern[:57] + "..."
@@ -213,7 +302,7 @@ class Compiler:
                 ln = items.line_of(i) if isinstance(items, YList) else line_of("regex")
                 check_type(pattern, str, path, ln, f"{where}.regex")
                 try:
-                    det.regexes.append(regex.compile(pattern, regex.IGNORECASE | regex.V0))
+                    det.regexes.append(compile_regex(pattern))
                     self.regex_patterns.append(pattern)
                 except regex.error as exc:
                     raise SourceError(path, ln, f"{where}.regex", f"invalid regular expression {pattern!r}: {exc}") from None
@@ -480,14 +569,19 @@ class Run:
         if where is not None and not where:
             return []
         possible = self._possible
-        if possible is None:  # the regexes that may match at all (see prefilter.py), once per document
-            possible = self._possible = self.compiler.prefilter().possible(self.analysis.lower)
-        if rx.pattern not in possible:
+        if possible is None:  # where each regex may match at all (see prefilter.py), once per document
+            prefilter = self.compiler.prefilter()
+            possible = self._possible = (prefilter, prefilter.possible(self.analysis.lower, self.analysis.segments))
+        where = possible[0].where(rx.pattern, possible[1])  # segment starts, or None for all
+        if where is not None and not where:
             return []
         key = (lang, rx)
         cached = self._regex_hits.get(key)
         if cached is not None:
             return cached
+        if not self._may_match(rx):  # none of the literals every match needs is in the document
+            self._regex_hits[key] = []
+            return []
         if key not in self._timed_out:
             found = []
             text = self.analysis.text
@@ -518,9 +612,12 @@ def _word_char(ch: str) -> bool:
 
 
 def build_automata(phrases: dict[str, dict[str, set[str]]]) -> dict:
-    """One Aho-Corasick automaton per language over every phrase of every pack."""
+    """One Aho-Corasick automaton per language over every phrase of every pack.
+
+    (Called once the packs have compiled: the regexes checked on the way are remembered here.)"""
     import ahocorasick
 
+    remember_validated()
     automata = {}
     for lang, table in phrases.items():
         automaton = ahocorasick.Automaton()

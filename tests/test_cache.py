@@ -169,3 +169,25 @@ def test_cli_jobs_two_prints_what_jobs_one_prints(tmp_path):
     one, two = check(), check("--jobs", "2")
     assert (two.returncode, two.stdout, two.stderr) == (one.returncode, one.stdout, one.stderr)
     assert one.returncode == 1 and len(json.loads(one.stdout)["files"]) == 6
+
+
+def test_known_good_regexes_compile_lazily_and_bad_ones_still_fail(cache_dir, monkeypatch):
+    import regex
+
+    from apolint import matchers
+
+    monkeypatch.setattr(matchers, "_VALIDATED", None)
+    monkeypatch.setattr(matchers, "_LAZY", {})
+    monkeypatch.setattr(matchers, "_NEWLY_VALIDATED", set())
+    pattern = r"约\d+名用户(?:受影响)?"
+    first = matchers.compile_regex(pattern)
+    assert not isinstance(first, matchers.LazyRegex)  # never seen: compiled (and so checked) now
+    matchers.remember_validated()
+    assert (cache_dir / f"regex-ok-{regex.__version__}.dat").is_file()
+    monkeypatch.setattr(matchers, "_VALIDATED", None)  # a later run
+    second = matchers.compile_regex(pattern)
+    assert isinstance(second, matchers.LazyRegex) and second._compiled is None
+    assert [m.span() for m in second.finditer("共约15名用户受影响", 0, 10)] == [(1, 10)]
+    assert second.pattern == pattern and second.flags == first.flags
+    with pytest.raises(regex.error):
+        matchers.compile_regex(r"(unclosed")
