@@ -47,35 +47,52 @@ def main() -> None:
 
 
 def _walk(path: Path, extensions: tuple[str, ...], exclude: list[str], root: Path):
-    """Files under `path` with a linted extension, sorted, each once.
+    """Files under `path` with a linted extension, each once, a folder's files before its
+    subfolders, both sorted by name.
 
-    Symbolic links are followed, but a directory already visited (a symlink loop) is not entered
-    again and a file reached twice is yielded once. Hidden folders, SKIP_DIRS and `exclude`
-    matches are pruned. A directory that cannot be listed is yielded itself, so that reading it
-    reports why (nothing is silently lost).
+    Iterative (a tree nested thousands deep cannot exhaust the stack). Symbolic links are
+    followed, but a folder already visited (a symlink loop, or a second link to it) is not
+    entered again and a file reached twice is yielded once. Hidden folders, SKIP_DIRS and
+    `exclude` matches are pruned. A folder that cannot be listed is yielded itself, so that
+    reading it reports why: nothing is silently lost.
     """
     seen_dirs: set = set()
     seen_files: set = set()
-    unlisted: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(path, followlinks=True, onerror=lambda e: unlisted.append(e.filename)):
-        yield from (Path(u) for u in unlisted)
-        unlisted.clear()
-        real = os.path.realpath(dirpath)
-        if real in seen_dirs:  # a symlink loop, or a second link to a folder already walked
-            dirnames[:] = []
+    stack = [Path(path)]
+    while stack:
+        folder = stack.pop()
+        try:
+            info = os.stat(folder)
+            if (info.st_dev, info.st_ino) in seen_dirs:  # a symlink loop
+                continue
+            seen_dirs.add((info.st_dev, info.st_ino))
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            yield folder
             continue
-        seen_dirs.add(real)
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")
-                             and not _excluded(Path(dirpath) / d, exclude, root))
-        for name in sorted(filenames):
-            if name.lower().endswith(extensions):
-                full = Path(dirpath) / name
-                key = os.path.realpath(full)
-                if key in seen_files or _excluded(full, exclude, root):
-                    continue
+        subfolders = []
+        for entry in entries:
+            full = folder / entry.name
+            try:
+                is_dir = entry.is_dir()  # follows symlinks; a broken or looping link is not a folder
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if entry.name not in SKIP_DIRS and not entry.name.startswith(".") and not _excluded(full, exclude, root):
+                    subfolders.append(full)
+                continue
+            if not entry.name.lower().endswith(extensions) or _excluded(full, exclude, root):
+                continue
+            try:
+                st = entry.stat()
+                key = (st.st_dev, st.st_ino)
+            except OSError:  # a dangling link: yielded, and reading it says so
+                key = ("unreadable", str(full))
+            if key not in seen_files:
                 seen_files.add(key)
                 yield full
-    yield from (Path(u) for u in unlisted)
+        stack.extend(reversed(subfolders))
 
 
 def _excluded(path: Path, patterns: list[str], root: Path) -> bool:

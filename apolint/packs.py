@@ -320,7 +320,7 @@ def _rule(spec, p: str, pack_langs: tuple, line: int, compiler: Compiler, elemen
     if not isinstance(spec, dict):
         raise SourceError(p, line, "rules", "each rule is a mapping")
     kind_name = spec.get("kind")
-    kind = KINDS.get(kind_name)
+    kind = KINDS.get(kind_name) if isinstance(kind_name, str) else None
     where = f"rules[{spec.get('id', '?')}]"
     if kind is None:
         raise SourceError(p, spec.line_of("kind") if "kind" in spec else spec.line, f"{where}.kind",

@@ -1,6 +1,7 @@
 """Safe YAML that remembers where every key and item came from, for file:line errors."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -40,36 +41,65 @@ class YList(list):
         return self.lines[index] if index < len(self.lines) else self.line
 
 
+MAX_DEPTH = 100  # deeper nesting is refused (no pack needs it; Python's stack would)
+
+
 class _Loader(yaml.SafeLoader):
     path = "<yaml>"
 
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise SourceError(self.path, event.start_mark.line + 1, None,
+            key = index.value if isinstance(index, yaml.ScalarNode) else None
+            raise SourceError(self.path, event.start_mark.line + 1, key,
                               "YAML aliases (*name) are not allowed here; use a named lexicon instead")
-        return super().compose_node(parent, index)
+        self._nesting = getattr(self, "_nesting", 0) + 1
+        try:
+            if self._nesting > MAX_DEPTH:
+                event = self.peek_event()
+                raise SourceError(self.path, event.start_mark.line + 1, None,
+                                  f"YAML nested more than {MAX_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._nesting -= 1
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> YMap:
     result = YMap()
     result.line = node.start_mark.line + 1
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
+        key = _construct(loader, key_node, None)
         try:
             hash(key)
         except TypeError:
             raise SourceError(loader.path, line, None, "a key must be a plain value") from None
         if key in result:
             raise SourceError(loader.path, line, str(key), "duplicate key")
-        result[key] = loader.construct_object(value_node, deep=True)
+        result[key] = _construct(loader, value_node, str(key))
         result.lines[key] = line
     return result
 
 
+def _construct(loader: _Loader, node, key: str | None):
+    """Build one node; a tag the safe loader refuses (!!python/object, …) names its key and line."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark or node.start_mark
+        raise SourceError(loader.path, mark.line + 1, key, _tag_message(exc)) from None
+
+
+def _tag_message(exc: yaml.constructor.ConstructorError) -> str:
+    tag = re.search(r"tag '([^']*)'", str(exc.problem))
+    if tag is None:
+        return f"invalid YAML: {exc.problem or exc.context}"
+    name = tag.group(1).replace("tag:yaml.org,2002:", "!!")
+    return f"YAML tag {name!r} is not allowed: apolint loads YAML safely, without object tags"
+
+
 def _sequence(loader: _Loader, node: yaml.SequenceNode) -> YList:
-    result = YList(loader.construct_object(child, deep=True) for child in node.value)
+    result = YList(_construct(loader, child, None) for child in node.value)
     result.line = node.start_mark.line + 1
     result.lines = [child.start_mark.line + 1 for child in node.value]
     return result
@@ -81,18 +111,31 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequen
 
 def load_yaml(text: str, path: str):
     """Parse YAML safely (no object tags, no aliases) into YMap/YList with lines."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # a control character anywhere in the text
+        line = text.count("\n", 0, exc.position) + 1
+        raise SourceError(path, line, None, f"invalid YAML: character {exc.character:#06x} is not allowed "
+                                            "(is this a binary file?)") from None
     loader.path = path
     try:
         return loader.get_single_data()
     except SourceError:
         raise
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise SourceError(path, mark.line + 1 if mark else None, None, _tag_message(exc)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise SourceError(path, line, None, f"invalid YAML: {exc.problem or exc.context}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise SourceError(path, line, None, f"invalid YAML: character {exc.character:#06x} is not allowed") from None
     except yaml.YAMLError as exc:
         raise SourceError(path, None, None, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise SourceError(path, None, None, "YAML nested too deeply") from None
     finally:
         loader.dispose()
 
@@ -121,15 +164,30 @@ def check_type(value, expected, path: str, line: int, key: str):
     if expected is int and isinstance(value, bool):
         raise SourceError(path, line, key, f"expected {type_name(expected)}, got {value!r}")
     if not isinstance(value, expected):
-        raise SourceError(path, line, key, f"expected {type_name(expected)}, got {type(value).__name__} {value!r}")
+        got = value_name(value) if isinstance(value, (list, dict)) or value is None else \
+            f"{type(value).__name__} {value!r}"[:80]
+        raise SourceError(path, line, key, f"expected {type_name(expected)}, got {got}")
     return value
 
 
-def check_keys(mapping, allowed, path: str, where: str, required=()) -> None:
-    """Unknown keys and missing required keys are errors that name the line."""
+def value_name(value) -> str:
+    """'a list', 'a string "x"', … for messages about a value of the wrong type."""
+    if value is None:
+        return "nothing (null)"
+    for t in (bool, int, float, str, list, dict):
+        if isinstance(value, t):
+            return type_name(t) + ("" if t in (list, dict) else f" {value!r}"[:60])
+    return type(value).__name__
+
+
+def check_keys(mapping, allowed, path: str, where: str, required=(), line: int | None = None) -> None:
+    """Unknown keys and missing required keys are errors that name the line.
+
+    `line` is where the value sits, for values (strings, numbers) that carry no line of their own.
+    """
     if not isinstance(mapping, dict):
-        line = getattr(mapping, "line", None)
-        raise SourceError(path, line, where, f"expected a mapping, got {type(mapping).__name__}")
+        line = getattr(mapping, "line", None) or line
+        raise SourceError(path, line, where or None, f"expected a mapping, got {value_name(mapping)}")
     for key in mapping:
         if key not in allowed:
             hint = ", ".join(sorted(str(k) for k in allowed))

@@ -1,6 +1,7 @@
 """--format text: findings with the source line underlined, the suggestion, and a summary."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 
@@ -71,5 +72,7 @@ def _line(result, line: int, options) -> str | None:
     text = texts.get(result.path)
     if text is None:
         return None
-    lines = text.splitlines()
+    # the document's own line breaks (\n, \r\n, lone \r), not str.splitlines(), which also
+    # breaks at U+2028, form feed, \x1c-\x1e and \x85 and would show the wrong line
+    lines = re.split(r"\r\n|\r|\n", text)
     return lines[line - 1] if 0 < line <= len(lines) else None
