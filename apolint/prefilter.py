@@ -44,10 +44,9 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     """Literals (lower-cased) one of which every match of `pattern` contains, or None."""
     if _UNSAFE_SYNTAX.search(pattern):
         return None
-    try:
-        re.compile(pattern)
+    try:  # (Python's parser alone: compiling too would double a cold start's cost here)
         tree = _parse.parse(pattern, 0)
-    except (re.error, RecursionError, ValueError, TypeError):
+    except (re.error, RecursionError, ValueError, TypeError, OverflowError):
         return None
     found = _need(list(tree))
     if not found or any(not s for s in found):
