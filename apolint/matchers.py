@@ -459,7 +459,6 @@ class Run:
         self.token_hits: dict[str, list[tuple[int, int]]] = {}
         self._phrase_hits: dict[str, dict[str, list[tuple[int, int]]]] = {}
         self._regex_hits: dict = {}
-        self._present = None  # (literals the regex prefilter found,) once computed
         self._possible = None  # patterns the regex prefilter lets run in this document
         self._element_resolver = element_resolver
         self._elements: dict = {}
@@ -568,20 +567,10 @@ class Run:
         where = possible[0].where(rx.pattern, possible[1])  # segment starts, or None for all
         if where is not None and not where:
             return []
-        possible = self._possible
-        if possible is None:  # where each regex may match at all (see prefilter.py), once per document
-            prefilter = self.compiler.prefilter()
-            possible = self._possible = (prefilter, prefilter.possible(self.analysis.lower, self.analysis.segments))
-        where = possible[0].where(rx.pattern, possible[1])  # segment starts, or None for all
-        if where is not None and not where:
-            return []
         key = (lang, rx)
         cached = self._regex_hits.get(key)
         if cached is not None:
             return cached
-        if not self._may_match(rx):  # none of the literals every match needs is in the document
-            self._regex_hits[key] = []
-            return []
         if key not in self._timed_out:
             found = []
             text = self.analysis.text
