@@ -88,13 +88,20 @@ def pipeline(lang: str):
 # in independent blocks: runs of `re_han_default` characters (ideographs, ASCII letters and
 # digits, "+#&._%-"), cut by its dictionary, and everything else, one token per character.
 # spaCy's sentencizer starts a sentence at the first token that is neither punctuation nor a
-# sentence-final character after one that is. A han block with none of the characters below
-# yields only tokens that are neither, so it can stand as one token without changing any
-# sentence; a block with one of them is cut by jieba itself. The result is exactly the
-# pipeline's sentences (tests/test_zh_sentences.py compares them), without spaCy or, for most
-# texts, jieba.
+# sentence-final character after one that is. Of a han block's characters only "." is
+# sentence-final, and only "#%&-_." are punctuation; so a han block without "." that does not
+# open with one of "#%&-_" cannot start or end a sentence inside it, nor fail to start one at
+# its first character: it can stand as one token without changing any sentence. A block with
+# "." and no ideograph is cut as jieba cuts it (its dictionary has no ASCII-only words but the
+# few below, so every character is a single-character word and the run goes to
+# `finalseg`, which splits it with the pattern below); any other block is cut by jieba itself.
+# The result is exactly the pipeline's sentences (tests/test_zh_sentences.py compares them),
+# without spaCy or, for most texts, jieba.
 
-_RISKY = frozenset("#%&-._")  # punctuation (or sentence-final ".") jieba may keep inside a han block
+_PUNCT_OPENERS = frozenset("#%&-_")  # punctuation a han block may open with (besides ".")
+_ASCII_WORDS = ("AT&T", "c#", "C#", "c++", "C++")  # jieba's dictionary words made of ASCII only
+_HAN_CHAR = re.compile("[\u4E00-\u9FD5]")
+_FINAL_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")  # jieba.finalseg.re_skip
 _RE_HAN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U)  # jieba.re_han_default
 _RE_SKIP = re.compile("(\r\n|\\s)", re.U)  # jieba.re_skip_default
 _PUNCT_CHARS: frozenset | None = None
@@ -119,14 +126,16 @@ def _jieba_cut(block: str) -> list[str]:
 
 
 def _zh_words(text: str) -> list[str]:
-    """jieba's words for `text`, except that a han block without risky characters stays whole."""
+    """jieba's words for `text`, except that a han block that cannot hold a boundary stays whole."""
     words: list[str] = []
     for block in _RE_HAN.split(text):
         if not block:
             continue
         if _RE_HAN.match(block):
-            if _RISKY.isdisjoint(block):
+            if "." not in block and block[0] not in _PUNCT_OPENERS:
                 words.append(block)
+            elif not _HAN_CHAR.search(block) and not any(w in block for w in _ASCII_WORDS):
+                words.extend(x for x in _FINAL_SKIP.split(block) if x)
             else:
                 words.extend(_jieba_cut(block))
         else:

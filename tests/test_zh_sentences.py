@@ -27,6 +27,19 @@ def test_jieba_block_pattern_matches_jieba():
     assert language._RE_SKIP.pattern == jieba.re_skip_default.pattern
 
 
+def test_jieba_ascii_words_and_finalseg_pattern_are_the_installed_ones():
+    import logging
+
+    import jieba
+    import jieba.finalseg
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    ascii_words = sorted(w for w, f in jieba.dt.FREQ.items() if f and len(w) > 1 and w.isascii())
+    assert ascii_words == sorted(language._ASCII_WORDS)
+    assert language._FINAL_SKIP.pattern == jieba.finalseg.re_skip.pattern
+
+
 def _segments() -> list[str]:
     texts = []
     for path in sorted((ROOT / "corpus").rglob("*.md")):
@@ -34,8 +47,9 @@ def _segments() -> list[str]:
         texts += [analysis.text[s.start:s.end] for s in analysis.segments] + [analysis.text]
     rng = random.Random(6)
     alphabet = list("我们的服务已经恢复。！？!?.．…%#&-_+ 　abcXYZ123,，、；;：:“”\"'（）()《》") + [
-        "...", "。。", "!!", " . ", "1.5", "v2.3.1", "10.0.0.1", "A.B", "e.g.", "——", "99.9%", "400-860"]
-    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(1500)]
+        "...", "。。", "!!", " . ", "1.5", "v2.3.1", "10.0.0.1", "A.B", "e.g.", "——", "99.9%", "400-860",
+        "AT&T", "C++", "c#", "-1", "%的", "_x", "#1", "&a", ".5", "1.5小时"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(3000)]
     return texts
 
 
