@@ -6,6 +6,8 @@ set reports further wordings of the same problem that have no mechanical replace
 """
 from __future__ import annotations
 
+import bisect
+
 from ..yamlsource import YMap
 from .base import Kind
 
@@ -42,9 +44,9 @@ class Substitution(Kind):
         # where swap phrases overlap ("…any inconvenience" inside "…any inconvenience this may have
         # caused"), the longest one is the one to replace
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-        swapped: list[tuple[int, int]] = []
+        swapped: list[tuple[int, int]] = []  # sorted and disjoint: overlaps are found by bisect
         for start, end, hit_lang, replacement in hits:
-            if any(s < end and start < e for s, e in swapped):
+            if _overlaps(swapped, start, end):
                 continue
             text = ctx.source(start, end)
             if text[:1].isupper() and replacement[:1].islower():
@@ -56,8 +58,14 @@ class Substitution(Kind):
                               fix=replacement_here if self.safe else None, suggestion=replacement_here)
         if self.match is not None:
             for start, end, lang in ctx.hits(self.match):
-                if any(s < end and start < e for s, e in swapped):
+                if _overlaps(swapped, start, end):
                     continue
                 # no mechanical replacement here: {replacement} is the rule's suggestion
                 yield ctx.finding(self.rule, start, end, lang, {"match": ctx.source(start, end),
                                                                 "replacement": self.rule.suggestion_for(lang) or ""})
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Does [start, end) overlap a span of `spans` (sorted, disjoint, so ends increase too)?"""
+    i = bisect.bisect_left(spans, (end,)) - 1  # the last span starting before `end`
+    return i >= 0 and start < spans[i][1]
