@@ -300,7 +300,7 @@ def test_fifty_megabyte_file_loads_in_linear_time(tmp_path):
 
 
 @pytest.mark.skipif(not os.environ.get("APOLINT_SLOW_TESTS"),
-                    reason="takes about 10 minutes and 5 GB (set APOLINT_SLOW_TESTS=1); see the README")
+                    reason="about 100 s and 4.5 GB of memory (set APOLINT_SLOW_TESTS=1); see the README")
 def test_fifty_megabyte_file_is_linted(tmp_path, cfg):
     para = "部分用户无法登录。\n\nSome users could not log in.\n\n"
     count = 50_000_000 // len(para.encode("utf-8")) + 1
