@@ -234,7 +234,11 @@ def load(paths: list[Path | str], enabled: dict[str, str] | None = None) -> Rule
     elements: dict[str, Element] = {}
     for name, specs in element_specs.items():
         el = Element(name=name, label=name)
-        for spec, p, langs in specs:
+        for i, (spec, p, langs) in enumerate(specs):
+            if i and spec.get("mode") not in ("extend", "replace"):
+                # like lexicons: redefining an element must say how
+                raise SourceError(p, spec.line, f"elements.{name}",
+                                  f"element already defined in {specs[0][1]}; say `mode: extend` or `mode: replace`")
             if spec.get("mode") == "replace":
                 el.present.clear()
                 el.weak.clear()

@@ -154,6 +154,18 @@ def test_redefining_a_lexicon_needs_a_mode(tmp_path):
                               "say `mode: extend` or `mode: replace`")
 
 
+def test_redefining_an_element_needs_a_mode(tmp_path):
+    a = _write(tmp_path, "a.yaml", "pack: a\nlanguages: [en]\nelements:\n  impact:\n    present: {phrases: [users]}\n")
+    b = _write(tmp_path, "b.yaml", "pack: b\nlanguages: [en]\nelements:\n  impact:\n    present: {phrases: [lots]}\n")
+    with pytest.raises(SourceError) as exc:
+        packs.load([a, b])
+    assert str(exc.value) == (f"{b}:5: elements.impact: element already defined in {a}; "
+                              "say `mode: extend` or `mode: replace`")
+    c = _write(tmp_path, "c.yaml", "pack: c\nlanguages: [en]\nelements:\n  impact:\n    mode: extend\n"
+                                   "    present: {phrases: [lots]}\n")
+    assert set(packs.load([a, c]).elements) == {"impact"}
+
+
 def test_enabled_levels_and_off():
     paths = [KINDS_DIR / "t-core.yaml", KINDS_DIR / "t-zh.yaml", KINDS_DIR / "t-en.yaml"]
     rs = packs.load(paths, enabled={"t-phrase": "error", "t-scoped": "off"})
