@@ -609,6 +609,7 @@ lexicons:
   slow: {regex: ['PATTERN']}
 elements:
   impact:
+    mode: replace
     present: {lexicons: [slow]}
 rules:
   - id: slow-regex
