@@ -609,7 +609,7 @@ lexicons:
   slow: {regex: ['PATTERN']}
 elements:
   impact:
-    mode: replace
+    mode: extend
     present: {lexicons: [slow]}
 rules:
   - id: slow-regex
