@@ -1,6 +1,9 @@
 """Safe YAML that remembers where every key and item came from, for file:line errors."""
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from pathlib import Path
 
@@ -147,7 +150,65 @@ def load_yaml_file(path: str | Path):
         raise SourceError(str(path), None, None, f"cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise SourceError(str(path), None, None, f"not UTF-8: {exc}") from None
-    return load_yaml(text, str(path))
+    cached = _parsed_cache(text)
+    if cached is not None:
+        try:
+            return _decode(json.loads(cached.read_bytes()))
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            pass  # absent or unreadable: parse again
+    data = load_yaml(text, str(path))
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(_encode(data), ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, cached)
+        except (OSError, TypeError, ValueError):
+            pass  # a cache that cannot be written only costs time
+    return data
+
+
+# Parsing the built-in packs with line numbers is most of a cold start's pack time, so a parsed
+# tree (lines included) is kept as JSON keyed by the file's content.
+_PARSED_FORMAT = "1"
+
+
+def _parsed_cache(text: str) -> Path | None:
+    if os.environ.get("APOLINT_NO_PARSE_CACHE"):
+        return None
+    try:
+        from .cache import cache_dir
+
+        digest = hashlib.sha256((_PARSED_FORMAT + "\0" + text).encode("utf-8", "surrogatepass")).hexdigest()
+        return cache_dir().parent / "parsed" / f"{digest}.json"
+    except Exception:  # noqa: BLE001 - no usable cache directory: just parse
+        return None
+
+
+def _encode(node):
+    if isinstance(node, YMap):
+        return {"m": node.line, "k": [[_encode(k), node.lines.get(k, node.line), _encode(v)] for k, v in node.items()]}
+    if isinstance(node, YList):
+        return {"l": node.line, "i": [[line, _encode(v)] for line, v in zip(node.lines, node)]}
+    if isinstance(node, (str, int, float, bool)) or node is None:
+        return node
+    raise TypeError(f"cannot cache {type(node).__name__}")
+
+
+def _decode(node):
+    if isinstance(node, dict):
+        if "m" in node:
+            result = YMap()
+            result.line = node["m"]
+            for key, line, value in node["k"]:
+                result[key] = _decode(value)
+                result.lines[key] = line
+            return result
+        result = YList(_decode(v) for _, v in node["i"])
+        result.line = node["l"]
+        result.lines = [line for line, _ in node["i"]]
+        return result
+    return node
 
 
 # --- a small schema checker -------------------------------------------------------------
