@@ -17,6 +17,8 @@ characters that match an ASCII letter case-insensitively (İ, ı, ſ) runs every
 from __future__ import annotations
 
 import bisect
+import json
+import os
 import re
 
 try:  # Python 3.11+
@@ -108,6 +110,45 @@ def _need_item(op, av) -> frozenset[str] | None:
     return None
 
 
+class _Memo:
+    """Required literals already derived, kept beside the results cache: deriving them parses every
+    pack regex, which is a quarter of a cold start; the result depends only on the pattern."""
+
+    VERSION = "1"
+
+    def __init__(self):
+        self.path = None
+        self.known: dict[str, list[str] | None] = {}
+        self.new = False
+        try:
+            from .cache import cache_dir
+
+            self.path = cache_dir().parent / f"prefilter-{self.VERSION}.json"
+            self.known = json.loads(self.path.read_text(encoding="utf-8"))
+        except Exception:  # noqa: BLE001 - no memo yet, or unreadable: derive again
+            self.known = {}
+
+    def required_literals(self, pattern: str):
+        if pattern in self.known:
+            found = self.known[pattern]
+            return None if found is None else frozenset(found)
+        need = required_literals(pattern)
+        self.known[pattern] = None if need is None else sorted(need)
+        self.new = True
+        return need
+
+    def save(self) -> None:
+        if not self.new or self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(self.known, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            pass
+
+
 class Prefilter:
     """The required literals of a set of regexes and one automaton over all of them."""
 
@@ -117,14 +158,16 @@ class Prefilter:
         self.required: dict[str, frozenset[str] | None] = {}
         self.always: set[str] = set()  # patterns without a requirement: always run
         self._by_literal: dict[str, list[str]] = {}
+        memo = _Memo()
         for pattern in patterns:
             if pattern not in self.required:
-                need = required_literals(pattern)
+                need = memo.required_literals(pattern)
                 self.required[pattern] = need
                 if need is None:
                     self.always.add(pattern)
                 for lit in need or ():
                     self._by_literal.setdefault(lit, []).append(pattern)
+        memo.save()
         self._automaton = None
         if self._by_literal:
             automaton = ahocorasick.Automaton()
