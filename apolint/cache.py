@@ -108,18 +108,15 @@ def get(k: str, path: str) -> FileResult | None:
         return None
 
 
-def put(k: str, result: FileResult) -> None:
-    """Store a result; results with errors or notices (time-outs depend on the machine) are not kept."""
-    if result.error is not None or result.notices:
-        return
-    target = _entry(k)
+def write_atomic(target: Path, text: str) -> None:
+    """Write a cache file through a temporary file and a rename, so concurrent runs never see half
+    of it; a read-only or full cache directory never fails a check (the write is skipped)."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"format": FORMAT, "result": to_json(result)}, fh, ensure_ascii=False,
-                          separators=(",", ":"))
+                fh.write(text)
             os.replace(tmp, target)
         except BaseException:
             try:
@@ -127,8 +124,16 @@ def put(k: str, result: FileResult) -> None:
             except OSError:
                 pass
             raise
-    except OSError:  # a read-only or full cache directory never fails a check
+    except OSError:
         pass
+
+
+def put(k: str, result: FileResult) -> None:
+    """Store a result; results with errors or notices (time-outs depend on the machine) are not kept."""
+    if result.error is not None or result.notices:
+        return
+    write_atomic(_entry(k), json.dumps({"format": FORMAT, "result": to_json(result)}, ensure_ascii=False,
+                                       separators=(",", ":")))
 
 
 def to_json(result: FileResult) -> dict:

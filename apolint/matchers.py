@@ -115,20 +115,11 @@ def remember_validated() -> None:
     """Record the patterns compiled in this run, so later runs may defer them (best effort)."""
     if not _NEWLY_VALIDATED:
         return
-    import os
-    import tempfile
+    from .cache import write_atomic
 
     known = _validated() | _NEWLY_VALIDATED
     _NEWLY_VALIDATED.clear()
-    path = _validated_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write("\n".join(sorted(known)) + "\n")
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    write_atomic(_validated_path(), "\n".join(sorted(known)) + "\n")
 
 
 class RegexTimeout(Exception):

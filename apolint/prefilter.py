@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import os
 import re
 
 try:  # Python 3.11+
@@ -138,15 +137,10 @@ class _Memo:
         return need
 
     def save(self) -> None:
-        if not self.new or self.path is None:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(self.known, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError:
-            pass
+        if self.new and self.path is not None:
+            from .cache import write_atomic
+
+            write_atomic(self.path, json.dumps(self.known, ensure_ascii=False))
 
 
 class Prefilter:

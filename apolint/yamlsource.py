@@ -158,13 +158,12 @@ def load_yaml_file(path: str | Path):
             pass  # absent or unreadable: parse again
     data = load_yaml(text, str(path))
     if cached is not None:
+        from .cache import write_atomic
+
         try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(_encode(data), ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, cached)
-        except (OSError, TypeError, ValueError):
-            pass  # a cache that cannot be written only costs time
+            write_atomic(cached, json.dumps(_encode(data), ensure_ascii=False))
+        except TypeError:
+            pass  # a value JSON cannot hold: parse this file every time
     return data
 
 
