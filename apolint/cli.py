@@ -298,11 +298,15 @@ def explain_text(found) -> str:
         for lang, text in sugg.items():
             lines.append(f"  {lang + ': ' if lang else ''}{text}")
         lines.append("")
+    def example(mark: str, text: str) -> str:
+        # a multi-line example (front matter, several lines) stays one indented block
+        return f"  {mark} " + str(text).strip().replace("\n", "\n    ")
+
     for r in found:
         lines.append("Bad:")
-        lines.extend(f"  ✗ {e}" for e in r.examples["bad"])
+        lines.extend(example("✗", e) for e in r.examples["bad"])
         lines.append("Good:")
-        lines.extend(f"  ✓ {e}" for e in r.examples["good"])
+        lines.extend(example("✓", e) for e in r.examples["good"])
     lines.append(f"\nDefined in {first.path}:{first.line}")
     return "\n".join(lines)
 
