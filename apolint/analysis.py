@@ -170,7 +170,7 @@ def _fold_block(doc: Document, start: int, end: int, masked_starts: list[int], t
         out.append(fold_char(ch, trad))
         offsets.append(i)
         i += 1
-    while out and out[-1] == " " and len(out) > 0:
+    while out and out[-1] == " ":
         out.pop()
         offsets.pop()
 

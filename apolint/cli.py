@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from .reporters import FORMATS
 from .yamlsource import SourceError
 
 LEVELS = ("error", "warning", "info")
@@ -145,7 +146,7 @@ def collect(paths: tuple[str, ...], config) -> list[Path]:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH... | -")
-@click.option("--format", "fmt", type=click.Choice(["text", "line", "json", "sarif", "github"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
               show_default=True, help="Output format.")
 @click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default=None,
               help="Language of the drafts; auto detects it per paragraph and sentence. [default: auto]")

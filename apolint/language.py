@@ -12,8 +12,6 @@ from typing import Iterable
 
 from .analysis import is_cjk
 
-LANGUAGES = ("zh", "en")
-
 # Sentence-sized pieces inside a block; each piece is classified on its own so an English
 # sentence inside a Chinese paragraph goes to the English pipeline.
 _PIECE_END = re.compile(r"[。！？!?]+[」』”’)）]*|\.(?=\s)")

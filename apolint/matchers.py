@@ -261,8 +261,6 @@ class Compiler:
         self.regex_patterns: list[str] = []  # every regex compiled, for the prefilter
         self._prefilter = None
         self.known: dict[str, set] = {}  # stage / severity names the packs define, for validation
-        self.uses_tokens = False
-        self.uses_sentences = False
 
     # -- compile ------------------------------------------------------------------------
     def compile(self, spec, lang: str, path: str, where: str, allow_elements: bool = True) -> Detector:
@@ -306,7 +304,6 @@ class Compiler:
             self.tokens.setdefault(lang, {})[key] = list(patterns)
             self.token_sources[key] = (path, line_of("tokens"), f"{where}.tokens")
             det.token_key = key
-            self.uses_tokens = True
         if "lexicons" in spec:
             names = check_type(spec["lexicons"], list, path, line_of("lexicons"), f"{where}.lexicons")
             for i, name in enumerate(names):
@@ -322,7 +319,6 @@ class Compiler:
         if "unless_sentence" in spec:
             det.unless_sentence = self.compile(spec["unless_sentence"], lang, path, f"{where}.unless_sentence",
                                                allow_elements)
-            self.uses_sentences = True
         for key in ("unless_before", "unless_after"):
             if key in spec:
                 sub = spec[key]
@@ -331,7 +327,6 @@ class Compiler:
                 inner = YMap({k: v for k, v in sub.items() if k != "within"})
                 inner.line, inner.lines = sub.line, sub.lines
                 setattr(det, key, (self.compile(inner, lang, path, f"{where}.{key}", allow_elements), within))
-                self.uses_sentences = True
         if "when" in spec:
             det.when = self.condition(spec["when"], path, f"{where}.when", allow_elements)
         det.uses_elements = bool(det.when and det.when.elements) or any(

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from .kinds import KINDS
-from .matchers import STATUSES, Compiler, Detector, build_automata
+from .matchers import Compiler, Detector, build_automata
 from .yamlsource import SourceError, YList, YMap, check_keys, check_type, load_yaml_file
 
 LEVELS = ("error", "warning", "info")
@@ -118,10 +118,6 @@ class RuleSet:
             if wanted == name or wanted in (a.lower() for a in aliases):
                 return name
         return None
-
-    @property
-    def needs_sentences(self) -> bool:
-        return True  # sentence scope and unless-filters use spaCy's sentences
 
     def rule(self, rule_id: str) -> list[Rule]:
         return [r for r in self.rules if r.id == rule_id]
@@ -383,6 +379,3 @@ def _rule(spec, p: str, pack_langs: tuple, line: int, compiler: Compiler, elemen
     rule.check = kind(rule, compiler, elements)
     return rule
 
-
-def statuses() -> tuple[str, ...]:
-    return STATUSES

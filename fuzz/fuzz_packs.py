@@ -15,7 +15,6 @@ other exception is a failure.
 """
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from pathlib import Path

@@ -1,7 +1,6 @@
 """The incident lifecycle: stages, severities, channels, templates — exact findings, both languages."""
 from __future__ import annotations
 
-import pytest
 
 from apolint.kinds.length import measure, sms_segments
 from conftest import cli_json, lint, spans

@@ -1,7 +1,6 @@
 """Inline suppression: Markdown comments and the plain-text comment form."""
 from __future__ import annotations
 
-import pytest
 
 from conftest import lint, spans
 
