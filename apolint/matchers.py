@@ -449,6 +449,7 @@ class Run:
         self._element_resolver = element_resolver
         self._elements: dict = {}
         self._segments: dict[str, list] = {}
+        self._indexed: dict[str, list] = {}
         # Regex time-outs. A rule checks in strict mode: a timed-out regex it depends on raises
         # RegexTimeout and the engine reports the rule as skipped. Everything else (element
         # evidence, score) is lenient: the regex counts as matching nothing, and the results
@@ -475,6 +476,13 @@ class Run:
         found = self._segments.get(lang)
         if found is None:
             found = self._segments[lang] = [s for s in self.analysis.segments if s.lang == lang]
+        return found
+
+    def indexed_segments(self, lang: str) -> list:
+        """(index in analysis.segments, segment) for this language's segments."""
+        found = self._indexed.get(lang)
+        if found is None:
+            found = self._indexed[lang] = [(i, s) for i, s in enumerate(self.analysis.segments) if s.lang == lang]
         return found
 
     def element(self, name: str):
@@ -550,8 +558,8 @@ class Run:
         """Every match of a regex in this language's segments, within one time budget per
         document; a regex that runs out of time is never run again for this document."""
         possible = self._possible or self._prefilter_document()
-        where = possible[0].where(rx.pattern, possible[1])  # segment starts, or None for all
-        if where is not None and not where:
+        where = possible[0].where(rx.pattern, possible[1])  # a bit mask of segments, or None for all
+        if where == 0:
             return []
         key = (lang, rx)
         cached = self._regex_hits.get(key)
@@ -562,8 +570,8 @@ class Run:
             text = self.analysis.text
             deadline = time.monotonic() + self._regex_budget
             try:
-                for seg in self.segments(lang):
-                    if where is not None and seg.start not in where:
+                for index, seg in self.indexed_segments(lang):
+                    if where is not None and not where >> index & 1:
                         continue
                     left = deadline - time.monotonic()
                     if left <= 0:

@@ -1,14 +1,14 @@
 """A prefilter for the packs' regexes: skip a regex that cannot match anywhere in a document.
 
-For each regex we derive, from its parse tree, a set of literal strings at least one of
-which every match must contain (the `required` set: "分钟" or "小时" for
-`\\d+(?:分钟|小时)`). One Aho-Corasick pass over the document's lower-cased analysis text
-says which literals occur; a regex none of whose required literals occurs is not run, which
-gives exactly the same hits (none) at a fraction of the cost. The same holds per segment: a
-regex runs only over the segments that hold one of its literals (a match never leaves its
-segment, and required literals come from the matched part, never from look-arounds). A regex
-whose requirement cannot be derived safely (look-arounds only, classes, syntax of the `regex` module that
-Python's own parser reads differently) is always run.
+For each regex we derive, from its parse tree, sets of literal strings such that every match
+contains at least one literal of each set (its `clauses`: {"我们", "我司"} and {"升级", "变更"}
+for `(?:我们|我司).{0,20}?(?:升级|变更)`; {"分钟", "小时"} for `\\d+(?:分钟|小时)`). One
+Aho-Corasick pass over the document's lower-cased analysis text says which literals occur; a
+regex one of whose clauses has no literal in a segment is not run there, which gives exactly the
+same hits (none) at a fraction of the cost (a match never leaves its segment, and the literals
+come from the matched part, never from look-arounds). A regex without a clause that can be
+derived safely (look-arounds only, classes, syntax of the `regex` module that Python's own
+parser reads differently) is always run.
 
 Case: the packs' regexes are case-insensitive. Literals are lower-cased; only ASCII and
 caseless characters are used, and a document containing one of the few non-ASCII
@@ -16,7 +16,6 @@ characters that match an ASCII letter case-insensitively (İ, ı, ſ) runs every
 """
 from __future__ import annotations
 
-import bisect
 import json
 import re
 
@@ -35,6 +34,8 @@ _SPECIAL = re.compile(f"[{SPECIAL_FOLDS}]")
 # parser would read these differently (or not at all), so such a regex is always run.
 _UNSAFE_SYNTAX = re.compile(r"\[:\^?\w+:\]|(?<!\\)(?:\\\\)*\{[^}\d,]|\\[pPLNXGKmMhHQE]|\(\?[^:=!<>#PaiLmsux)-]")
 _MAX_CLASS = 12  # a character class of up to this many literal characters is a requirement
+_MAX_CLAUSES = 4
+_MAX_SPELLINGS = 64  # strings a run of literal parts may spell before it is cut
 
 
 def _safe_char(ch: str) -> bool:
@@ -42,45 +43,106 @@ def _safe_char(ch: str) -> bool:
 
 
 def required_literals(pattern: str) -> frozenset[str] | None:
-    """Literals (lower-cased) one of which every match of `pattern` contains, or None."""
+    """The most selective clause of `pattern` (see required_clauses), or None."""
+    clauses = required_clauses(pattern)
+    return max(clauses, key=_score) if clauses else None
+
+
+def required_clauses(pattern: str) -> tuple[frozenset[str], ...] | None:
+    """Sets of literals (lower-cased); every match of `pattern` contains one literal of each set."""
     if _UNSAFE_SYNTAX.search(pattern):
         return None
     try:  # (Python's parser alone: compiling too would double a cold start's cost here)
         tree = _parse.parse(pattern, 0)
     except (re.error, RecursionError, ValueError, TypeError, OverflowError):
         return None
-    found = _need(list(tree))
-    if not found or any(not s for s in found):
+    clauses = {frozenset(s.lower() for s in c) for c in _clauses(list(tree)) if c and all(c)}
+    if not clauses:
         return None
-    return frozenset(s.lower() for s in found)
+    # the most selective first; a handful is enough to rule a regex out
+    return tuple(sorted(clauses, key=lambda c: (_score(c), sorted(c)), reverse=True)[:_MAX_CLAUSES])
 
 
 def _score(option: frozenset[str]) -> tuple:
     return (min(len(s) for s in option), -len(option))
 
 
-def _need(items: list) -> frozenset[str] | None:
-    """Requirement of a sequence: the most selective of its literal runs and its parts' requirements."""
-    options: list[frozenset[str]] = []
-    run: list[str] = []
+def _clauses(items: list) -> list[frozenset[str]]:
+    """Clauses of a sequence: each run of parts that spell a few known strings ("我" then "们"
+    or "司" spells 我们 and 我司: Python's parser factors common prefixes out of alternatives),
+    and each other part's own clauses."""
+    clauses: list[frozenset[str]] = []
+    run: set[str] = {""}
 
     def close_run() -> None:
-        if run:
-            options.append(frozenset(["".join(run)]))
-            run.clear()
+        if run != {""}:
+            clauses.append(frozenset(run))
+        run.clear()
+        run.add("")
 
     for op, av in items:
-        if op is _C.LITERAL and _safe_char(chr(av)):
-            run.append(chr(av))
+        spelt = _spell(op, av)
+        if spelt is None:
+            close_run()
+            clauses.extend(_item_clauses(op, av))
             continue
-        close_run()
-        sub = _need_item(op, av)
-        if sub:
-            options.append(sub)
+        if len(run) * len(spelt) > _MAX_SPELLINGS:
+            close_run()
+        run = {a + b for a in run for b in spelt}
     close_run()
-    if not options:
-        return None
-    return max(options, key=_score)
+    return clauses
+
+
+def _spell(op, av) -> set[str] | None:
+    """The few strings a part can match, when it is made of literal characters only."""
+    if op is _C.LITERAL:
+        return {chr(av)} if _safe_char(chr(av)) else None
+    if op is _C.IN:
+        chars = set()
+        for item_op, value in av:
+            if item_op is not _C.LITERAL or not _safe_char(chr(value)):
+                return None
+            chars.add(chr(value))
+        return chars if 0 < len(chars) <= _MAX_CLASS else None
+    if op is _C.SUBPATTERN:
+        return _spell_sequence(list(av[-1]))
+    if op is _C.BRANCH:
+        union: set[str] = set()
+        for alternative in av[1]:
+            sub = _spell_sequence(list(alternative))
+            if sub is None:
+                return None
+            union |= sub
+        return union if len(union) <= _MAX_SPELLINGS else None
+    return None
+
+
+def _spell_sequence(items: list) -> set[str] | None:
+    spelt = {""}
+    for op, av in items:
+        part = _spell(op, av)
+        if part is None or len(spelt) * len(part) > _MAX_SPELLINGS:
+            return None
+        spelt = {a + b for a in spelt for b in part}
+    return spelt if "" not in spelt else None
+
+
+def _item_clauses(op, av) -> list[frozenset[str]]:
+    if op is _C.SUBPATTERN:
+        return _clauses(list(av[-1]))
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT, getattr(_C, "POSSESSIVE_REPEAT", None)):
+        low, _high, sub = av
+        return _clauses(list(sub)) if low >= 1 else []
+    if op is getattr(_C, "ATOMIC_GROUP", None):
+        return _clauses(list(av))
+    one = _need_item(op, av)
+    return [one] if one else []
+
+
+def _need(items: list) -> frozenset[str] | None:
+    """One clause of a sequence: its most selective one (what an alternative contributes)."""
+    clauses = _clauses(items)
+    return max(clauses, key=_score) if clauses else None
 
 
 def _need_item(op, av) -> frozenset[str] | None:
@@ -110,14 +172,14 @@ def _need_item(op, av) -> frozenset[str] | None:
 
 
 class _Memo:
-    """Required literals already derived, kept beside the results cache: deriving them parses every
-    pack regex, which is a quarter of a cold start; the result depends only on the pattern."""
+    """Clauses already derived, kept beside the results cache: deriving them parses every pack
+    regex, which is a quarter of a cold start; the result depends only on the pattern."""
 
-    VERSION = "1"
+    VERSION = "3"
 
     def __init__(self):
         self.path = None
-        self.known: dict[str, list[str] | None] = {}
+        self.known: dict[str, list[list[str]] | None] = {}
         self.new = False
         try:
             from .cache import cache_dir
@@ -127,14 +189,14 @@ class _Memo:
         except Exception:  # noqa: BLE001 - no memo yet, or unreadable: derive again
             self.known = {}
 
-    def required_literals(self, pattern: str):
+    def required_clauses(self, pattern: str) -> tuple[frozenset[str], ...] | None:
         if pattern in self.known:
             found = self.known[pattern]
-            return None if found is None else frozenset(found)
-        need = required_literals(pattern)
-        self.known[pattern] = None if need is None else sorted(need)
+            return None if found is None else tuple(frozenset(c) for c in found)
+        clauses = required_clauses(pattern)
+        self.known[pattern] = None if clauses is None else [sorted(c) for c in clauses]
         self.new = True
-        return need
+        return clauses
 
     def save(self) -> None:
         if self.new and self.path is not None:
@@ -144,57 +206,75 @@ class _Memo:
 
 
 class Prefilter:
-    """The required literals of a set of regexes and one automaton over all of them."""
+    """The clauses of a set of regexes and one automaton over all their literals."""
 
     def __init__(self, patterns):
         import ahocorasick
 
-        self.required: dict[str, frozenset[str] | None] = {}
-        self.always: set[str] = set()  # patterns without a requirement: always run
-        self._by_literal: dict[str, list[str]] = {}
+        self.required: dict[str, tuple[frozenset[str], ...] | None] = {}
+        self.always: set[str] = set()  # patterns without a clause: always run
+        self._clause_ids: dict[frozenset[str], int] = {}
+        self._clauses_of: dict[str, tuple[int, ...]] = {}  # pattern → its other clauses' ids
+        self._patterns_by_first: dict[int, list[str]] = {}  # clause → patterns it is the first clause of
+        self._clause_literals: list[frozenset[str]] = []  # clause id → its literals
+        self._literal_clauses: dict[str, set[int]] = {}  # literal → the clauses holding it
         memo = _Memo()
         for pattern in patterns:
-            if pattern not in self.required:
-                need = memo.required_literals(pattern)
-                self.required[pattern] = need
-                if need is None:
-                    self.always.add(pattern)
-                for lit in need or ():
-                    self._by_literal.setdefault(lit, []).append(pattern)
+            if pattern in self.required:
+                continue
+            clauses = memo.required_clauses(pattern)
+            self.required[pattern] = clauses
+            if clauses is None:
+                self.always.add(pattern)
+                continue
+            ids = []
+            for clause in clauses:
+                if clause not in self._clause_ids:
+                    self._clause_ids[clause] = len(self._clause_literals)
+                    self._clause_literals.append(clause)
+                ids.append(self._clause_ids[clause])
+                for lit in clause:
+                    self._literal_clauses.setdefault(lit, set()).add(self._clause_ids[clause])
+            self._clauses_of[pattern] = tuple(ids[1:])  # (the first is checked on its own)
+            self._patterns_by_first.setdefault(ids[0], []).append(pattern)
         memo.save()
         self._automaton = None
-        if self._by_literal:
+        if self._literal_clauses:
             automaton = ahocorasick.Automaton()
-            for lit in self._by_literal:
-                automaton.add_word(lit, lit)
+            for lit, ids in self._literal_clauses.items():
+                automaton.add_word(lit, tuple(sorted(ids)))  # what a found literal tells
             automaton.make_automaton()
             self._automaton = automaton
 
-    def possible(self, lower: str, segments) -> dict[str, set[int]] | None:
-        """For a document's lower-cased analysis text and its segments (sorted): pattern → the
-        starts of the segments that hold one of its required literals. None: run everything."""
+    def possible(self, lower: str, segments) -> dict[str, int] | None:
+        """For a document's lower-cased analysis text and its segments: pattern → a bit mask of
+        the segments (bit i: segments[i]) holding a literal of each of its clauses. None: run
+        everything."""
         if self._automaton is None or _SPECIAL.search(lower):
             return None
-        starts = [s.start for s in segments]
-        places: dict[str, set[int]] = {}  # literal → segments it occurs wholly inside
-        for end_index, lit in self._automaton.iter(lower):
-            i = bisect.bisect_right(starts, end_index + 1 - len(lit)) - 1
-            if i >= 0 and end_index < segments[i].end:
-                places.setdefault(lit, set()).add(starts[i])
-        found: dict[str, set[int]] = {}
-        for lit, where in places.items():
-            for pattern in self._by_literal[lit]:
-                if pattern in found:
-                    found[pattern] |= where
+        automaton = self._automaton
+        clause_masks: dict[int, int] = {}  # clause → segments holding one of its literals
+        for i, seg in enumerate(segments):  # (a slice per segment: a literal counts only wholly inside one)
+            bit = 1 << i
+            for ids in {ids for _, ids in automaton.iter(lower[seg.start:seg.end])}:
+                for cid in ids:
+                    clause_masks[cid] = clause_masks.get(cid, 0) | bit
+        found: dict[str, int] = {}
+        clauses_of = self._clauses_of
+        for first in clause_masks:
+            for pattern in self._patterns_by_first.get(first, ()):
+                mask = clause_masks[first]
+                for cid in clauses_of[pattern]:
+                    mask &= clause_masks.get(cid, 0)
+                    if not mask:
+                        break
                 else:
-                    found[pattern] = set(where)
+                    found[pattern] = mask
         return found
 
-    def where(self, pattern: str, possible: dict[str, set[int]] | None) -> set[int] | None:
-        """The segment starts where `pattern` may match; None means every segment."""
+    def where(self, pattern: str, possible: dict[str, int] | None) -> int | None:
+        """A bit mask of the segments where `pattern` may match (0: none); None means every segment."""
         if possible is None or self.required.get(pattern) is None:
             return None
-        return possible.get(pattern, _NOWHERE)
+        return possible.get(pattern, 0)
 
-
-_NOWHERE: frozenset = frozenset()
