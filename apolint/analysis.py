@@ -27,6 +27,11 @@ def is_cjk(ch: str) -> bool:
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FA1F
 
 
+def visible_chars(text: str) -> int:
+    """How many characters of `text` are not whitespace (str.split cuts at exactly str.isspace)."""
+    return len("".join(text.split()))
+
+
 @functools.lru_cache(maxsize=1)
 def traditional_to_simplified() -> dict[str, str]:
     """One-to-one character table from OpenCC's data (only single-character mappings keep offsets)."""
@@ -127,33 +132,64 @@ class Analysis:
 
     @property
     def languages(self) -> list[str]:
-        seen: dict[str, int] = {}
-        for s in self.segments:
-            seen[s.lang] = seen.get(s.lang, 0) + (s.end - s.start)
-        return sorted(seen, key=lambda k: -seen[k])
+        """The languages present, the one with the most text first (kept until segments change)."""
+        known = self.__dict__.get("_languages")
+        if known is None or known[0] != len(self.segments):
+            seen: dict[str, int] = {}
+            for s in self.segments:
+                seen[s.lang] = seen.get(s.lang, 0) + (s.end - s.start)
+            known = (len(self.segments), sorted(seen, key=lambda k: -seen[k]))
+            self.__dict__["_languages"] = known
+        return list(known[1])
 
 
-def _fold_block(doc: Document, start: int, end: int, masked_starts: list[int], trad: dict[str, str],
+@functools.lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """fold_char as a str.translate table (every fold maps one character to one)."""
+    table = {ord(k): v for k, v in traditional_to_simplified().items()}
+    table.update({ord(k): v for k, v in _APOSTROPHES.items()})
+    table.update({o: chr(o - 0xFEE0) for o in range(0xFF01, 0xFF5F)})
+    return table
+
+
+# Where the plain copy-and-translate of a block stops: characters dropped or turned into a
+# space, line breaks, and a space before another (runs of spaces collapse).
+_BREAK = re.compile("[" + "".join(sorted(_DROP | _SPACE)) + "\r\n]| (?= )")
+
+
+def _fold_block(doc: Document, start: int, end: int, masked_starts: list[int], table: dict[int, str],
                 out: list[str], offsets: list[int]) -> None:
+    """Append the folded text of doc.text[start:end] to `out` (pieces) and its offsets."""
     text = doc.text
     masked = doc.masked
     i = start
     j = bisect.bisect_right(masked_starts, i) - 1
     while i < end:
-        if j + 1 < len(masked) and masked[j + 1][0] <= i:
+        while j + 1 < len(masked) and masked[j + 1][0] <= i:
             j += 1
         if j >= 0 and masked[j][0] <= i < masked[j][1]:
-            if not out or out[-1] != " ":
+            if not out or out[-1][-1] != " ":
                 out.append(" ")
                 offsets.append(i)
             i = masked[j][1]
+            continue
+        limit = min(end, masked[j + 1][0]) if j + 1 < len(masked) else end
+        m = _BREAK.search(text, i, limit)
+        stop = m.start() if m else limit
+        if stop > i:  # plain characters: fold them in one go
+            if text[i] == " " and (not out or out[-1][-1] in " \n"):
+                i += 1
+                continue
+            out.append(text[i:stop].translate(table))
+            offsets.extend(range(i, stop))
+            i = stop
             continue
         ch = text[i]
         if ch in _DROP or (ch == "\r" and i + 1 < end and text[i + 1] == "\n"):
             i += 1
             continue
         if ch in "\n\r":  # a lone CR (old Mac line ends) breaks a line too
-            prev = out[-1] if out else ""
+            prev = out[-1][-1] if out else ""
             k = i + 1
             while k < end and text[k] in " \t\u3000":
                 k += 1
@@ -164,29 +200,31 @@ def _fold_block(doc: Document, start: int, end: int, masked_starts: list[int], t
             ch = " "
         elif ch in _SPACE:
             ch = " "
-        if ch == " " and (not out or out[-1] in " \n"):
+        if ch == " " and (not out or out[-1][-1] in " \n"):
             i += 1
             continue
-        out.append(fold_char(ch, trad))
+        out.append(ch)
         offsets.append(i)
         i += 1
-    while out and out[-1] == " ":
-        out.pop()
+    while out and out[-1][-1] == " ":  # (never two spaces in a row: one to drop at most)
+        out[-1] = out[-1][:-1]
         offsets.pop()
+        if not out[-1]:
+            out.pop()
 
 
 def build(doc: Document, split_languages, forced_lang: str | None, quote_mention_max: int) -> Analysis:
     """Fold every block into one analysis text and split it into language segments."""
-    trad = traditional_to_simplified()
+    table = _fold_table()
     masked_starts = [s for s, _ in doc.masked]
     out: list[str] = []
     offsets: list[int] = []
     block_ranges: list[tuple[int, int, int]] = []
     for index, block in enumerate(doc.blocks):
-        a = len(out)
-        _fold_block(doc, block.start, block.end, masked_starts, trad, out, offsets)
-        if len(out) > a:
-            block_ranges.append((a, len(out), index))
+        a = len(offsets)
+        _fold_block(doc, block.start, block.end, masked_starts, table, out, offsets)
+        if len(offsets) > a:
+            block_ranges.append((a, len(offsets), index))
             out.append("\n")
             offsets.append(block.end)
     text = "".join(out)

@@ -53,7 +53,7 @@ class Context:
         return min(bisect.bisect_left(self.analysis.offsets, offset), max(len(self.analysis.text) - 1, 0))
 
     def chars_in(self, span: tuple[int, int]) -> int:
-        return sum(1 for c in self.analysis.text[span[0]:span[1]] if not c.isspace())
+        return analysis_mod.visible_chars(self.analysis.text[span[0]:span[1]])
 
     def document_anchor(self) -> tuple[int, int, str]:
         """Where a document-level finding points: the first sentence, within its first line."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from .analysis import fold_char, is_cjk, traditional_to_simplified
+from .analysis import fold_char, is_cjk, traditional_to_simplified, visible_chars
 from .yamlsource import SourceError, YList, YMap, check_keys, check_type
 
 REGEX_TIMEOUT = 1.0  # seconds per regex per document (plus this much per MB of text): no regex can hang a run
@@ -194,10 +194,11 @@ class Detector:
             if self.phrase_key:
                 found.extend(run.phrase_hits(self.lang).get(self.phrase_key, ()))
             if self.regexes:
-                runnable = run.runnable()  # None: all; else the patterns the prefilter lets run here
+                masks = run.regex_masks()
                 for rx in self.regexes:
-                    if runnable is None or rx.pattern in runnable:
-                        found.extend(run.regex_hits(self.lang, rx))
+                    mask = masks.get(rx.pattern, 0) if masks is not None else -1
+                    if mask:
+                        found.extend(run.regex_hits(self.lang, rx, mask))
             if self.token_key:
                 found.extend(run.token_hits.get(self.token_key, ()))
             for child in self.children:
@@ -445,7 +446,7 @@ class Run:
         self.token_hits: dict[str, list[tuple[int, int]]] = {}
         self._phrase_hits: dict[str, dict[str, list[tuple[int, int]]]] = {}
         self._regex_hits: dict = {}
-        self._possible = None  # patterns the regex prefilter lets run in this document
+        self._masks: dict[str, int] | None | bool = False  # where each regex may match (False: not yet known)
         self._element_resolver = element_resolver
         self._elements: dict = {}
         self._segments: dict[str, list] = {}
@@ -468,7 +469,7 @@ class Run:
         self.template: bool = False
         langs = analysis.languages
         self.main_language = langs[0] if langs else "en"
-        self.body_chars = sum(1 for c in analysis.text if not c.isspace())
+        self.body_chars = visible_chars(analysis.text)
         quotes = analysis.quotes
         self._quote_starts = [s for s, _ in quotes]
 
@@ -542,25 +543,22 @@ class Run:
         self._phrase_hits[lang] = hits
         return hits
 
-    def _prefilter_document(self) -> tuple:
-        """Where each regex may match at all (see prefilter.py), once per document."""
-        prefilter = self.compiler.prefilter()
-        possible = prefilter.possible(self.analysis.lower, self.analysis.segments)
-        runnable = None if possible is None else prefilter.always | set(possible)
-        self._possible = (prefilter, possible, runnable)
-        return self._possible
+    def regex_masks(self) -> dict[str, int] | None:
+        """Where each regex may match in this document (see prefilter.py), computed once: pattern →
+        a bit mask of analysis.segments (-1: every segment; a pattern not listed: nowhere), or None
+        when every regex must run everywhere."""
+        if self._masks is False:
+            prefilter = self.compiler.prefilter()
+            masks = prefilter.possible(self.analysis.lower, self.analysis.segments)
+            if masks is not None:
+                masks.update(dict.fromkeys(prefilter.always, -1))
+            self._masks = masks
+        return self._masks
 
-    def runnable(self) -> set[str] | None:
-        """The regex patterns that may match somewhere in this document (None: every one)."""
-        return (self._possible or self._prefilter_document())[2]
-
-    def regex_hits(self, lang: str, rx) -> list[tuple[int, int]]:
-        """Every match of a regex in this language's segments, within one time budget per
-        document; a regex that runs out of time is never run again for this document."""
-        possible = self._possible or self._prefilter_document()
-        where = possible[0].where(rx.pattern, possible[1])  # a bit mask of segments, or None for all
-        if where == 0:
-            return []
+    def regex_hits(self, lang: str, rx, mask: int = -1) -> list[tuple[int, int]]:
+        """Every match of a regex in this language's segments whose bit is set in `mask`, within
+        one time budget per document; a regex that runs out of time is never run again for this
+        document."""
         key = (lang, rx)
         cached = self._regex_hits.get(key)
         if cached is not None:
@@ -571,7 +569,7 @@ class Run:
             deadline = time.monotonic() + self._regex_budget
             try:
                 for index, seg in self.indexed_segments(lang):
-                    if where is not None and not where >> index & 1:
+                    if not mask >> index & 1:
                         continue
                     left = deadline - time.monotonic()
                     if left <= 0:

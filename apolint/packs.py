@@ -7,6 +7,7 @@ defined again for an overlapping language must say `override: true`.
 """
 from __future__ import annotations
 
+import functools
 import re
 import string
 from dataclasses import dataclass, field
@@ -32,13 +33,20 @@ DEFAULT_SETTINGS = {"quote_mention_max": 24,
                     "score": {"missing": 25, "weak": 10, "error": 6, "warning": 3, "info": 1}}
 
 
+@functools.lru_cache(maxsize=1)
 def builtin_dir() -> Path:
     """Where the built-in packs are: rules/ in a clone, apolint/rules in a wheel."""
     return Path(str(resources.files("apolint.rules")))
 
 
+@functools.lru_cache(maxsize=1)
+def _builtin_packs() -> tuple[Path, ...]:
+    return tuple(sorted(builtin_dir().glob("*.yaml")))
+
+
 def builtin_packs() -> list[Path]:
-    return sorted(builtin_dir().glob("*.yaml"))
+    """The packs shipped with apolint (listed once per process: they are part of the install)."""
+    return list(_builtin_packs())
 
 
 @dataclass
