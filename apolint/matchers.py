@@ -188,6 +188,9 @@ class Detector:
             if self in run.tainted:  # computed without a timed-out regex
                 run.missed(run.tainted[self])
             return cached
+        if self.when is None and self.lang not in run.present:  # no text in this language: no hits
+            run.cache[self] = []
+            return run.cache[self]
         misses = run.misses
         found: list[tuple[int, int]] = []
         if self.when is None or self.when.holds(run):
@@ -468,6 +471,7 @@ class Run:
         self.channel: str | None = None
         self.template: bool = False
         langs = analysis.languages
+        self.present = frozenset(langs)  # the languages with text in this document
         self.main_language = langs[0] if langs else "en"
         self.body_chars = visible_chars(analysis.text)
         quotes = analysis.quotes

@@ -32,7 +32,7 @@ SPECIAL_FOLDS = "\u0130\u0131\u017f"
 _SPECIAL = re.compile(f"[{SPECIAL_FOLDS}]")
 # POSIX classes, fuzzy constraints ({e<=1}), regex-only escapes and inline flags: Python's
 # parser would read these differently (or not at all), so such a regex is always run.
-_UNSAFE_SYNTAX = re.compile(r"\[:\^?\w+:\]|(?<!\\)(?:\\\\)*\{[^}\d,]|\\[pPLNXGKmMhHQE]|\(\?[^:=!<>#PaiLmsux)-]")
+_UNSAFE_SYNTAX = re.compile(r"\[:\^?\w+:\]|(?<!\\)(?:\\\\)*\{[^}\d,]|\\[pPLNXGKmMhHQE]|(?<!\\)(?:\\\\)*\(\?[^:=!<>#PaiLmsux)-]")
 _MAX_CLASS = 12  # a character class of up to this many literal characters is a requirement
 _MAX_CLAUSES = 4
 _MAX_SPELLINGS = 64  # strings a run of literal parts may spell before it is cut
@@ -175,7 +175,7 @@ class _Memo:
     """Clauses already derived, kept beside the results cache: deriving them parses every pack
     regex, which is a quarter of a cold start; the result depends only on the pattern."""
 
-    VERSION = "3"
+    VERSION = "4"
 
     def __init__(self):
         self.path = None

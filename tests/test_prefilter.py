@@ -43,6 +43,9 @@ def test_every_required_part_of_a_sequence_is_a_clause():
     # optional parts, look-arounds and alternatives without a literal add no clause
     assert prefilter.required_clauses(r"(?<!不)(?:约)?\d+(?:分钟|小时)(?:内)?") == (frozenset({"分钟", "小时"}),)
     assert prefilter.required_clauses(r"(?:a|\d)xyz") == (frozenset({"xyz"}),)
+    # an escaped parenthesis before a group is not an inline flag or conditional of the regex module
+    assert prefilter.required_clauses(r"\d[点时]\(?(?:utc)?\)?到") == (frozenset({"到"}), frozenset({"点", "时"}))
+    assert prefilter.required_clauses(r"a(?(1)b|c)") is None
 
 
 def test_a_regex_runs_only_where_every_clause_has_a_literal():
