@@ -108,11 +108,12 @@ def tokenise(analysis, ruleset: RuleSet, run: Run) -> None:
     sentences: list[tuple[int, int]] = []
     for lang in analysis.languages:
         segs = [s for s in analysis.segments if s.lang == lang]
-        if lang == "zh" and not ruleset.compiler.tokens.get(lang):
-            # no rule needs Chinese tokens: the pipeline's sentences without the pipeline (same spans)
+        if lang in language.SENTENCES_WITHOUT_PIPELINE and not ruleset.compiler.tokens.get(lang):
+            # no rule needs this language's tokens: the pipeline's sentences without the pipeline
+            # (the same spans, tests/test_zh_sentences.py and tests/test_en_sentences.py)
+            split = language.SENTENCES_WITHOUT_PIPELINE[lang]()
             for seg in segs:
-                sentences.extend((seg.start + a, seg.start + b)
-                                 for a, b in language.zh_sentences(analysis.text[seg.start:seg.end]))
+                sentences.extend((seg.start + a, seg.start + b) for a, b in split(analysis.text[seg.start:seg.end]))
             continue
         nlp = language.pipeline(lang)
         matcher = _token_matcher(ruleset, lang, nlp)

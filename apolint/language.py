@@ -188,6 +188,16 @@ def zh_sentences(text: str) -> list[tuple[int, int]]:
     return [(tokens[a][0], tokens[b - 1][1]) for a, b in zip(bounds, bounds[1:])]
 
 
+def _en_sentences():
+    from .en_sentences import en_sentences
+
+    return en_sentences
+
+
+# language → (a function returning) its pipeline's sentence splitter that needs no pipeline
+SENTENCES_WITHOUT_PIPELINE = {"zh": lambda: zh_sentences, "en": _en_sentences}
+
+
 def add_words(lang: str, words: Iterable[str]) -> None:
     """Teach the segmenter the packs' multi-character phrases so token patterns see them whole."""
     if lang != "zh":

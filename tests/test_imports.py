@@ -29,12 +29,16 @@ EN = "We are sorry. Some users could not log in this morning; we are working on 
 ZH = "由于第三方服务商故障，部分用户今日上午无法登录。我们正在全力修复，将尽快恢复服务。\n"
 
 
-def zh_token_patterns() -> bool:
-    """Do the built-in packs have Chinese token patterns (which need the whole zh pipeline)?"""
+def token_patterns(lang: str) -> bool:
+    """Do the built-in packs have token patterns for `lang` (which need its whole pipeline)?"""
     from apolint import api
     from apolint.config import Config
 
-    return bool(api.ruleset_for(Config(root=Path(__file__).resolve().parent.parent)).compiler.tokens.get("zh"))
+    return bool(api.ruleset_for(Config(root=Path(__file__).resolve().parent.parent)).compiler.tokens.get(lang))
+
+
+def zh_token_patterns() -> bool:
+    return token_patterns("zh")
 
 
 def probe(*args: str, cache_dir: Path | None = None) -> tuple[int, list[str]]:
@@ -49,12 +53,13 @@ def probe(*args: str, cache_dir: Path | None = None) -> tuple[int, list[str]]:
     return data["code"], data["heavy"]
 
 
-def test_english_file_loads_spacy_but_never_jieba_or_pygls(tmp_path):
+def test_english_file_never_loads_jieba_or_pygls_and_spacy_only_for_token_patterns(tmp_path):
     draft = tmp_path / "draft.md"
     draft.write_text(EN, encoding="utf-8")
     code, heavy = probe(str(draft), "--no-cache")
     assert code == 1  # the draft has findings: it really was checked
-    assert heavy == ["spacy"]
+    # without en token patterns, sentences come from en_sentences: no pipeline at all
+    assert heavy == (["spacy"] if token_patterns("en") else [])
 
 
 def test_chinese_file_without_tokens_rules_loads_neither_spacy_nor_jieba(tmp_path):
@@ -76,21 +81,35 @@ def test_chinese_file_needs_jieba_only_where_a_full_stop_sits_among_ideographs(t
     assert heavy == (["jieba", "spacy"] if zh_token_patterns() else ["jieba"])
 
 
+ZH_NEEDS_JIEBA = "我们的变更导致登录中断约1.5小时。\n"  # "1.5小时" needs jieba's dictionary
+
+
+def heavy_for(*langs: str) -> list[str]:
+    """What a check of files in these languages loads (no pipeline unless a pack has token patterns)."""
+    need = {"jieba"} if "zh-jieba" in langs else set()
+    if any(token_patterns(lang.split("-")[0]) for lang in langs):
+        need |= {"spacy"} | ({"jieba"} if any(lang.startswith("zh") for lang in langs) else set())
+    return sorted(need)
+
+
 def test_cached_recheck_imports_neither_spacy_nor_jieba(tmp_path):
     (tmp_path / "en.md").write_text(EN, encoding="utf-8")
-    (tmp_path / "zh.md").write_text(ZH, encoding="utf-8")
+    (tmp_path / "zh.md").write_text(ZH_NEEDS_JIEBA, encoding="utf-8")
     cache = tmp_path / "cache"
     first = probe(str(tmp_path / "en.md"), str(tmp_path / "zh.md"), cache_dir=cache)
-    assert first[0] == 1 and "spacy" in first[1]
+    assert first == (1, heavy_for("en", "zh-jieba")) and "jieba" in first[1]
     second = probe(str(tmp_path / "en.md"), str(tmp_path / "zh.md"), cache_dir=cache)
     assert second == (1, [])
 
 
 def test_cached_recheck_of_an_edited_file_loads_only_its_language(tmp_path):
     (tmp_path / "en.md").write_text(EN, encoding="utf-8")
-    (tmp_path / "zh.md").write_text(ZH, encoding="utf-8")
+    (tmp_path / "zh.md").write_text(ZH_NEEDS_JIEBA, encoding="utf-8")
     cache = tmp_path / "cache"
     probe(str(tmp_path / "en.md"), str(tmp_path / "zh.md"), cache_dir=cache)
     (tmp_path / "en.md").write_text(EN + "Sorry again.\n", encoding="utf-8")
     code, heavy = probe(str(tmp_path / "en.md"), str(tmp_path / "zh.md"), cache_dir=cache)
-    assert (code, heavy) == (1, ["spacy"])
+    assert (code, heavy) == (1, heavy_for("en"))  # the Chinese file came from the cache: no jieba
+    (tmp_path / "zh.md").write_text(ZH_NEEDS_JIEBA + "再次致歉。\n", encoding="utf-8")
+    code, heavy = probe(str(tmp_path / "en.md"), str(tmp_path / "zh.md"), cache_dir=cache)
+    assert (code, heavy) == (1, heavy_for("zh-jieba"))
