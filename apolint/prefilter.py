@@ -6,7 +6,9 @@ for `(?:我们|我司).{0,20}?(?:升级|变更)`; {"分钟", "小时"} for `\\d+
 Aho-Corasick pass over the document's lower-cased analysis text says which literals occur; a
 regex one of whose clauses has no literal in a segment is not run there, which gives exactly the
 same hits (none) at a fraction of the cost (a match never leaves its segment, and the literals
-come from the matched part, never from look-arounds). A regex without a clause that can be
+come from the matched part or a lookahead, which cannot see past the end of the segment it runs
+in; never from a lookbehind, which can see before its start, or a negative look-around). A regex
+without a clause that can be
 derived safely (look-arounds only, classes, syntax of the `regex` module that Python's own
 parser reads differently) is always run.
 
@@ -57,6 +59,9 @@ def required_clauses(pattern: str) -> tuple[frozenset[str], ...] | None:
     except (re.error, RecursionError, ValueError, TypeError, OverflowError):
         return None
     clauses = {frozenset(s.lower() for s in c) for c in _clauses(list(tree)) if c and all(c)}
+    # a single letter or digit is in nearly every segment: a clause holding one rules nothing
+    # out, while every occurrence costs a step of the scan
+    clauses = {c for c in clauses if not any(len(s) == 1 and s.isascii() and s.isalnum() for s in c)}
     if not clauses:
         return None
     # the most selective first; a handful is enough to rule a regex out
@@ -130,6 +135,8 @@ def _spell_sequence(items: list) -> set[str] | None:
 def _item_clauses(op, av) -> list[frozenset[str]]:
     if op is _C.SUBPATTERN:
         return _clauses(list(av[-1]))
+    if op is _C.ASSERT and av[0] == 1:  # a lookahead: what it needs is in the segment too
+        return _clauses(list(av[1]))
     if op in (_C.MAX_REPEAT, _C.MIN_REPEAT, getattr(_C, "POSSESSIVE_REPEAT", None)):
         low, _high, sub = av
         return _clauses(list(sub)) if low >= 1 else []
@@ -148,6 +155,8 @@ def _need(items: list) -> frozenset[str] | None:
 def _need_item(op, av) -> frozenset[str] | None:
     if op is _C.SUBPATTERN:
         return _need(list(av[-1]))
+    if op is _C.ASSERT and av[0] == 1:
+        return _need(list(av[1]))
     if op is _C.BRANCH:
         union: set[str] = set()
         for alternative in av[1]:
@@ -175,7 +184,7 @@ class _Memo:
     """Clauses already derived, kept beside the results cache: deriving them parses every pack
     regex, which is a quarter of a cold start; the result depends only on the pattern."""
 
-    VERSION = "4"
+    VERSION = "7"
 
     def __init__(self):
         self.path = None

@@ -31,7 +31,10 @@ def test_required_literals_of_typical_patterns():
     assert prefilter.required_literals(r"(?:约)?\d+[点时]") == {"点", "时"}
     assert prefilter.required_literals(r"(?:we )?(?:will|shall) fix") == {"will fix", "shall fix"}
     assert prefilter.required_literals(r"a?b*") is None  # nothing is required
-    assert prefilter.required_literals(r"(?<=我们)\w+") is None  # look-arounds are not relied on
+    assert prefilter.required_literals(r"(?<=我们)\w+") is None  # a lookbehind sees before the segment
+    assert prefilter.required_literals(r"(?!我们)\w+") is None
+    # a lookahead cannot see past the segment's end (the regex runs with endpos = its end)
+    assert prefilter.required_clauses(r"v\d+(?=.{0,9}漏洞)") == (frozenset({"漏洞"}),)  # ("v": everywhere)
     assert prefilter.required_literals(r"(?:abc){e<=1}") is None  # fuzzy matching (regex module only)
     assert prefilter.required_literals(r"[[:alpha:]]+x") is None  # POSIX class
     assert prefilter.required_literals(r"\p{Han}+x") is None
@@ -55,6 +58,12 @@ def test_a_regex_runs_only_where_every_clause_has_a_literal():
     assert len(analysis.segments) == 3
     # segment 0 has 我们 only, segment 1 升级 only, segment 2 both
     assert pre.where(pattern, pre.possible(analysis.lower, analysis.segments)) == 0b100
+
+
+def test_a_lookahead_stops_at_the_end_of_the_segment():
+    rx = regex.compile(r"v\d(?=.{0,9}漏洞)", regex.IGNORECASE | regex.V0)
+    text = "升级到v2。漏洞已修复"
+    assert rx.search(text) and rx.search(text, 0, text.index("漏")) is None
 
 
 def _texts() -> list[str]:
