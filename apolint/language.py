@@ -82,27 +82,53 @@ def pipeline(lang: str):
 # --- Chinese sentences without the pipeline ------------------------------------------------
 #
 # When no rule needs Chinese *tokens* (no zh token patterns), the zh pipeline is needed only for
-# its sentences, and those depend on the tokenisation only around punctuation. jieba cuts a text
-# in independent blocks: runs of `re_han_default` characters (ideographs, ASCII letters and
-# digits, "+#&._%-"), cut by its dictionary, and everything else, one token per character.
-# spaCy's sentencizer starts a sentence at the first token that is neither punctuation nor a
-# sentence-final character after one that is. Of a han block's characters only "." is
-# sentence-final, and only "#%&-_." are punctuation; so a han block without "." that does not
-# open with one of "#%&-_" cannot start or end a sentence inside it, nor fail to start one at
-# its first character: it can stand as one token without changing any sentence. A block with
-# "." and no ideograph is cut as jieba cuts it (its dictionary has no ASCII-only words but the
-# few below, so every character is a single-character word and the run goes to
-# `finalseg`, which splits it with the pattern below); any other block is cut by jieba itself.
-# The result is exactly the pipeline's sentences (tests/test_zh_sentences.py compares them),
-# without spaCy or, for most texts, jieba.
+# its sentences: zh_sentences(text) is exactly [(s.start_char, s.end_char) for s in
+# nlp(text).sents], without spaCy and, for most texts, without jieba or any tokenising.
+#
+# The pipeline's tokens. jieba cuts a text in independent blocks: a run of `re_han_default`
+# characters (ideographs, ASCII letters and digits, "+#&._%-"), a "han block", is cut by its
+# dictionary; outside han blocks every character is a word. A han block with no ideograph and
+# none of the few ASCII dictionary words is cut as jieba cuts it (every character is then a
+# one-character dictionary word, so the run goes to `finalseg`, which splits it with
+# `_FINAL_SKIP`); any other han block is cut by jieba itself. spaCy aligns the words with the
+# text (spacy.util.get_words_and_spaces): each non-space word is a token, a single " " right
+# after one is that token's trailing space, and the rest of each whitespace run is one token.
+#
+# The pipeline's sentences. The sentencizer starts a sentence at the first token and, after a
+# token that is a sentence-final character (`punct_chars`, apolint._punct), at the next token
+# that is neither such a character nor punctuation (`is_punct`: every character of category P);
+# a sentence runs from its first token's start to its last token's end. So tokens matter only
+# right after a sentence-final token, and the walk (`_sentence_starts`) looks only there:
+# - Which sentence-final characters are tokens. Every one outside han blocks is (a word of one
+#   character). Of the han-block characters only "." is sentence-final, and it is a token only
+#   where its block's cut makes it a word of its own ("v2.3.1" is "v2.3" "." "1"; "99.9%" is
+#   one word).
+# - Where the next sentence starts: at the first token after it that is not punctuation
+#   (`_first_non_punct_token`). A " " right after a token is its trailing space; other
+#   whitespace is a token, and not punctuation. A character outside han blocks is a token. A
+#   han block's word opens with the character there, and the han-block characters of category P
+#   are only "#%&-_." (`_HAN_PUNCT`): a word opening with any other one is not punctuation,
+#   however the block is cut, so only a block entered at one of those needs its cut (a word
+#   made only of them is punctuation).
+# - Where the sentence before ends: the token before a sentence start is sentence-final or
+#   punctuation, never whitespace, so at that start, or one before it where that token's
+#   trailing space lies. The last token ends at the text's end, unless the text ends with a
+#   single " " after a non-space character.
+# A han block is cut at most once per text, and only when it holds a "." or the walk enters it
+# at punctuation. The former implementation (tokenising the whole text; tests/test_zh_sentences.py
+# keeps it as a reference) cut every block that holds "." or opens with one of "#%&-_", so jieba
+# is never called more often than it was. That test compares the result with the pipeline and
+# with the former implementation.
 
-_PUNCT_OPENERS = frozenset("#%&-_")  # punctuation a han block may open with (besides ".")
+_HAN_PUNCT = frozenset("#%&-_.")  # the han-block characters of category P ("." is also sentence-final)
 _ASCII_WORDS = ("AT&T", "c#", "C#", "c++", "C++")  # jieba's dictionary words made of ASCII only
 _HAN_CHAR = re.compile("[\u4E00-\u9FD5]")
 _FINAL_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")  # jieba.finalseg.re_skip
-_RE_HAN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U)  # jieba.re_han_default
-_RE_SKIP = re.compile("(\r\n|\\s)", re.U)  # jieba.re_skip_default
+_HAN_BLOCK_CHAR = "[\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]"
+_RE_HAN = re.compile(f"({_HAN_BLOCK_CHAR}+)", re.U)  # jieba.re_han_default (a han block), checked in tests
+_HAN_RUN = re.compile(f"{_HAN_BLOCK_CHAR}*")
 _PUNCT_CHARS: frozenset | None = None
+_FINAL_CANDIDATES: re.Pattern | None = None
 
 
 def _sentence_chars() -> frozenset:
@@ -115,6 +141,16 @@ def _sentence_chars() -> frozenset:
     return _PUNCT_CHARS
 
 
+def _final_candidates() -> re.Pattern:
+    """Where a sentence-final character may be: the BMP ones, and any astral character (listing
+    the astral ones would make the regex test each character against them one by one)."""
+    global _FINAL_CANDIDATES
+    if _FINAL_CANDIDATES is None:
+        bmp = "".join(re.escape(c) for c in sorted(_sentence_chars()) if c <= "\uffff")
+        _FINAL_CANDIDATES = re.compile(f"[{bmp}\U00010000-\U0010ffff]")
+    return _FINAL_CANDIDATES
+
+
 def _jieba_cut(block: str) -> list[str]:
     import jieba
 
@@ -123,69 +159,101 @@ def _jieba_cut(block: str) -> list[str]:
     return list(jieba.cut(block, cut_all=False))
 
 
-def _zh_words(text: str) -> list[str]:
-    """jieba's words for `text`, except that a han block that cannot hold a boundary stays whole."""
-    words: list[str] = []
-    for block in _RE_HAN.split(text):
-        if not block:
+def _cut_han_block(block: str) -> list[str]:
+    """jieba's words for one han block."""
+    if not _HAN_CHAR.search(block) and not any(w in block for w in _ASCII_WORDS):
+        return [x for x in _FINAL_SKIP.split(block) if x]
+    return _jieba_cut(block)
+
+
+class _HanWords:
+    """The words of a text's han blocks, each block cut when first asked about."""
+
+    __slots__ = ("text", "reversed_text", "word_ends")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.reversed_text = ""
+        self.word_ends: dict[int, dict[int, int]] = {}  # block start → {word start: word end}
+
+    def word_end(self, i: int) -> int | None:
+        """The end of the word that starts at i, a position in a han block; None inside a word."""
+        text = self.text
+        if not self.reversed_text:
+            self.reversed_text = text[::-1]
+        # a regex matches only forwards: the block runs back from i as far as it runs on from
+        # i's mirror position in the reversed text
+        mirror = len(text) - 1 - i
+        start = i + 1 - (_HAN_RUN.match(self.reversed_text, mirror).end() - mirror)
+        ends = self.word_ends.get(start)
+        if ends is None:
+            ends = self.word_ends[start] = {}
+            for word in _cut_han_block(text[start:_HAN_RUN.match(text, i).end()]):
+                ends[start] = start + len(word)
+                start += len(word)
+        return ends.get(i)
+
+
+def _sentence_starts(text: str) -> list[int]:
+    """Where the pipeline's sentences start: at 0, and after each sentence-final token at the
+    first token that is neither sentence-final nor punctuation."""
+    finals = _sentence_chars()
+    words = _HanWords(text)
+    starts = [0]
+    walked_to = 0
+    for m in _final_candidates().finditer(text):
+        i = m.start()
+        if i < walked_to:  # inside the punctuation after the sentence-final token before
             continue
-        if _RE_HAN.match(block):
-            if "." not in block and block[0] not in _PUNCT_OPENERS:
-                words.append(block)
-            elif not _HAN_CHAR.search(block) and not any(w in block for w in _ASCII_WORDS):
-                words.extend(x for x in _FINAL_SKIP.split(block) if x)
-            else:
-                words.extend(_jieba_cut(block))
-        else:
-            for x in _RE_SKIP.split(block):
-                if _RE_SKIP.match(x):
-                    words.append(x)
-                else:
-                    words.extend(x)
-    return [w for w in words if w]
+        char = text[i]
+        if char == ".":
+            if words.word_end(i) != i + 1:  # part of a longer word of its han block ("99.9%")
+                continue
+        elif char not in finals:  # an astral character that is not sentence-final
+            continue
+        start = _first_non_punct_token(text, i + 1, finals, words)
+        if start is None:
+            break
+        starts.append(start)
+        walked_to = start
+    return starts
 
 
-def _is_punct(text: str) -> bool:
-    return all(unicodedata.category(c).startswith("P") for c in text)
+def _first_non_punct_token(text: str, pos: int, finals: frozenset, words: _HanWords) -> int | None:
+    """Where the first token at or after pos (the end of a non-space token) that is neither
+    sentence-final nor punctuation starts; None when there is none."""
+    n = len(text)
+    while True:
+        if pos < n and text[pos] == " ":  # the trailing space of the token before
+            pos += 1
+        if pos >= n:
+            return None
+        char = text[pos]
+        if char in _HAN_PUNCT:  # a han block's word that may be punctuation only
+            end = words.word_end(pos)
+            if not _HAN_PUNCT.issuperset(text[pos:end]):
+                return pos
+            pos = end
+        elif char in finals or unicodedata.category(char).startswith("P"):
+            pos += 1  # a one-character token outside han blocks
+        else:  # whitespace (a token), a character of a han block (opening a word) or any other
+            return pos
 
 
 def zh_sentences(text: str) -> list[tuple[int, int]]:
     """The sentences the zh pipeline (jieba + sentencizer) finds in `text`, as character spans."""
-    # spacy.util.get_words_and_spaces: align the words with the text; a single space after a
-    # word is its trailing whitespace, any other whitespace is a token of its own
-    tokens: list[tuple[int, int]] = []  # (start, end) of each token's text
-    pos = 0
-    n = len(text)
-    for word in _zh_words(text):
-        if word.isspace():
-            continue
-        start = text.find(word, pos)
-        if start < 0:  # pragma: no cover - the words always come from the text
-            raise ValueError("segmentation does not match the text")
-        if start > pos:
-            tokens.append((pos, start))
-        tokens.append((start, start + len(word)))
-        pos = start + len(word)
-        if pos < n and text[pos] == " ":
-            pos += 1
-    if pos < n:
-        tokens.append((pos, n))
-    if not tokens:
+    if not text:
         return []
-    # spaCy's Sentencizer.predict
-    punct = _sentence_chars()
-    starts = [0]
-    seen_period = False
-    for i, (s, e) in enumerate(tokens):
-        token = text[s:e]
-        in_punct_chars = token in punct
-        if seen_period and not in_punct_chars and not _is_punct(token):
-            starts.append(i)
-            seen_period = False
-        elif in_punct_chars:
-            seen_period = True
-    bounds = starts + [len(tokens)]
-    return [(tokens[a][0], tokens[b - 1][1]) for a, b in zip(bounds, bounds[1:])]
+    spans = []
+    start = 0
+    for next_start in _sentence_starts(text)[1:]:
+        # the token before a sentence start is not whitespace: the sentence ends at its end,
+        # before its trailing space if it has one
+        spans.append((start, next_start - 1 if text[next_start - 1] == " " else next_start))
+        start = next_start
+    n = len(text)
+    spans.append((start, n - 1 if n > 1 and text[-1] == " " and not text[-2].isspace() else n))
+    return spans
 
 
 def _en_sentences():
