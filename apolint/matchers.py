@@ -225,6 +225,15 @@ class Detector:
         return found
 
 
+def _unwrapped(det: Detector) -> Detector:
+    """A set that only holds one other set (`lexicons: [x]`, a lexicon one pack defines) finds
+    exactly what that one finds: a set's hits are already sorted, merged and free of mentions."""
+    only_child = len(det.children) == 1 and not (
+        det.phrase_key or det.regexes or det.token_key or det.when or det.except_
+        or det.unless_sentence or det.unless_before or det.unless_after)
+    return det.children[0] if only_child else det
+
+
 def _merge_overlaps(hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Overlapping hits of one pattern set are one place (adjacent ones stay apart)."""
     merged: list[tuple[int, int]] = []
@@ -337,7 +346,7 @@ class Compiler:
             c.uses_elements for c in det.children)
         if not (det.phrase_key or det.regexes or det.token_key or det.children):
             raise SourceError(path, line, where, "a pattern set needs phrases, regex, tokens, lexicons or any")
-        return det
+        return _unwrapped(det)
 
     def prefilter(self):
         """The regex prefilter over every regex compiled so far (built on first use)."""
@@ -362,7 +371,7 @@ class Compiler:
             det.children.append(self.compile(spec, lang, spec_path, f"lexicons.{name}", allow_elements=False))
         det.uses_elements = any(c.uses_elements for c in det.children)
         self._in_progress.discard(key)
-        self._lexicon_cache[key] = det
+        det = self._lexicon_cache[key] = _unwrapped(det)
         return det
 
     def condition(self, spec, path: str, where: str, allow_elements: bool = True) -> Condition:
