@@ -1,6 +1,8 @@
 """The library entry points: the CLI, the LSP server and `import apolint` all go through here."""
 from __future__ import annotations
 
+import functools
+import os
 from pathlib import Path
 
 from . import document as document_mod
@@ -37,8 +39,22 @@ def resolve_config(config: Config | str | Path | None, near: str | Path | None =
     if config is not None:
         return load_config_file(config)
     if near is not None:
-        return find_config(str(Path(near).resolve().parent))
+        return find_config(_config_folder(near))
     return Config()
+
+
+def _config_folder(near: str | Path) -> str:
+    """The folder a file's configuration is looked up from: its real parent. Resolved once per
+    folder, since a batch asks for every file; a symbolic link or ".." is resolved in full."""
+    near = os.fspath(near)
+    if os.path.islink(near) or ".." in Path(near).parts:
+        return str(Path(near).resolve().parent)
+    return _real_folder(os.path.dirname(os.path.abspath(near)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _real_folder(folder: str) -> str:
+    return str(Path(folder).resolve())
 
 
 def lint_text(text: str, lang: str | None = None, config: Config | str | Path | None = None,

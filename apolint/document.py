@@ -356,11 +356,17 @@ class _InlineCloser:
 
     def __init__(self, text: str, start: int):
         self.text = text
+        self.start = start
         self.comments_close = True  # once one comment is unclosed, every later one is too
-        self.runs: dict[int, list[int]] = {}  # backtick run length → starts of such runs
-        for m in _BACKTICKS.finditer(text, start):
+        self.runs: dict[int, list[int]] | None = None  # backtick run length → starts (when first needed)
+        self.blanks: list[int] = []
+
+    def _index_code(self) -> dict[int, list[int]]:
+        self.runs = {}
+        for m in _BACKTICKS.finditer(self.text, self.start):
             self.runs.setdefault(len(m.group()), []).append(m.start())
-        self.blanks = [m.start() for m in _BLANK_LINE.finditer(text, start)]
+        self.blanks = [m.start() for m in _BLANK_LINE.finditer(self.text, self.start)]
+        return self.runs
 
     def comment_end(self, opened: int) -> int | None:
         if not self.comments_close:
@@ -374,7 +380,7 @@ class _InlineCloser:
     def code_end(self, opened: int, length: int) -> int | None:
         """The end of the first run of exactly `length` backticks after `opened`, in the same
         paragraph (a code span never crosses a blank line)."""
-        starts = self.runs[length]
+        starts = (self.runs if self.runs is not None else self._index_code())[length]
         i = bisect.bisect_right(starts, opened)
         if i == len(starts):
             return None

@@ -254,7 +254,7 @@ def infer_stage(ruleset: RuleSet, run: Run) -> str | None:
     for name, stage in ruleset.stages.items():
         n = 0
         for lang, det in stage.signals.items():
-            if lang in run.analysis.languages:
+            if lang in run.present:
                 n += sum(weight(start) for start, _ in det.hits(run))
         if n:
             counts.append((n, name))

@@ -17,14 +17,14 @@ from .analysis import is_cjk
 _PIECE_END = re.compile(r"[。！？!?]+[」』”’)）]*|\.(?=\s)")
 
 
-_CJK = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0002fa1f]")
-_LATIN = re.compile("[A-Za-z]")
+_CJK_RUN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0002fa1f]+")
+_LATIN_RUN = re.compile("[A-Za-z]+")
 
 
 def classify(text: str) -> str | None:
     """'zh' when CJK ideographs carry the text, 'en' when Latin letters do, None for neither."""
-    cjk = len(_CJK.findall(text))  # the ranges of analysis.is_cjk
-    latin = len(_LATIN.findall(text))
+    cjk = sum(map(len, _CJK_RUN.findall(text)))  # the ranges of analysis.is_cjk
+    latin = sum(map(len, _LATIN_RUN.findall(text)))
     if cjk == 0 and latin == 0:
         return None
     # about four Latin letters make one English word; one ideograph is about a word

@@ -62,9 +62,6 @@ class LazyRegex:
             self._compiled = regex.compile(self.pattern, REGEX_FLAGS)
         return self._compiled
 
-    def finditer(self, *args, **kwargs):
-        return self.compiled().finditer(*args, **kwargs)
-
     def __getattr__(self, name):
         return getattr(self.compiled(), name)
 
@@ -579,6 +576,7 @@ class Run:
         if key not in self._timed_out:
             found = []
             text = self.analysis.text
+            finditer = (rx.compiled() if type(rx) is LazyRegex else rx).finditer
             deadline = time.monotonic() + self._regex_budget
             try:
                 for index, seg in self.indexed_segments(lang):
@@ -587,7 +585,7 @@ class Run:
                     left = deadline - time.monotonic()
                     if left <= 0:
                         raise TimeoutError
-                    for m in rx.finditer(text, seg.start, seg.end, timeout=left):
+                    for m in finditer(text, seg.start, seg.end, timeout=left):
                         if m.end() > m.start():
                             found.append(m.span())
             except TimeoutError:

@@ -37,6 +37,7 @@ _SPECIAL = re.compile(f"[{SPECIAL_FOLDS}]")
 _UNSAFE_SYNTAX = re.compile(r"\[:\^?\w+:\]|(?<!\\)(?:\\\\)*\{[^}\d,]|\\[pPLNXGKmMhHQE]|(?<!\\)(?:\\\\)*\(\?[^:=!<>#PaiLmsux)-]")
 _MAX_CLASS = 12  # a character class of up to this many literal characters is a requirement
 _MAX_CLAUSES = 4
+_EVERYWHERE = frozenset("0123456789etaoinsrhldcu")  # single characters not worth looking for
 _MAX_SPELLINGS = 64  # strings a run of literal parts may spell before it is cut
 
 
@@ -59,9 +60,9 @@ def required_clauses(pattern: str) -> tuple[frozenset[str], ...] | None:
     except (re.error, RecursionError, ValueError, TypeError, OverflowError):
         return None
     clauses = {frozenset(s.lower() for s in c) for c in _clauses(list(tree)) if c and all(c)}
-    # a single letter or digit is in nearly every segment: a clause holding one rules nothing
-    # out, while every occurrence costs a step of the scan
-    clauses = {c for c in clauses if not any(len(s) == 1 and s.isascii() and s.isalnum() for s in c)}
+    # a digit or one of English's commonest letters is in nearly every segment: a clause holding
+    # one alone rules nothing out, while every occurrence costs a step of the scan
+    clauses = {c for c in clauses if not any(s in _EVERYWHERE for s in c)}
     if not clauses:
         return None
     # the most selective first; a handful is enough to rule a regex out
@@ -184,7 +185,7 @@ class _Memo:
     """Clauses already derived, kept beside the results cache: deriving them parses every pack
     regex, which is a quarter of a cold start; the result depends only on the pattern."""
 
-    VERSION = "7"
+    VERSION = "9"
 
     def __init__(self):
         self.path = None

@@ -34,7 +34,8 @@ def test_required_literals_of_typical_patterns():
     assert prefilter.required_literals(r"(?<=我们)\w+") is None  # a lookbehind sees before the segment
     assert prefilter.required_literals(r"(?!我们)\w+") is None
     # a lookahead cannot see past the segment's end (the regex runs with endpos = its end)
-    assert prefilter.required_clauses(r"v\d+(?=.{0,9}漏洞)") == (frozenset({"漏洞"}),)  # ("v": everywhere)
+    assert prefilter.required_clauses(r"v\d+(?=.{0,9}漏洞)") == (frozenset({"漏洞"}), frozenset({"v"}))
+    assert prefilter.required_clauses(r"a\d+(?=.{0,9}漏洞)") == (frozenset({"漏洞"}),)  # ("a" is everywhere)
     assert prefilter.required_literals(r"(?:abc){e<=1}") is None  # fuzzy matching (regex module only)
     assert prefilter.required_literals(r"[[:alpha:]]+x") is None  # POSIX class
     assert prefilter.required_literals(r"\p{Han}+x") is None
