@@ -163,6 +163,9 @@ class Condition:
         return True
 
 
+EVERYWHERE = object()  # where a regex the prefilter cannot rule out anywhere runs: every segment
+
+
 @dataclass(eq=False)
 class Detector:
     """One pattern set compiled for one language."""
@@ -194,11 +197,11 @@ class Detector:
             if self.phrase_key:
                 found.extend(run.phrase_hits(self.lang).get(self.phrase_key, ()))
             if self.regexes:
-                masks = run.regex_masks()
+                places = run.regex_places()
                 for rx in self.regexes:
-                    mask = masks.get(rx.pattern, 0) if masks is not None else -1
-                    if mask:
-                        found.extend(run.regex_hits(self.lang, rx, mask))
+                    where = places.get(rx.pattern) if places is not None else EVERYWHERE
+                    if where:
+                        found.extend(run.regex_hits(self.lang, rx, where))
             if self.token_key:
                 found.extend(run.token_hits.get(self.token_key, ()))
             for child in self.children:
@@ -455,7 +458,7 @@ class Run:
         self.token_hits: dict[str, list[tuple[int, int]]] = {}
         self._phrase_hits: dict[str, dict[str, list[tuple[int, int]]]] = {}
         self._regex_hits: dict = {}
-        self._masks: dict[str, int] | None | bool = False  # where each regex may match (False: not yet known)
+        self._places: dict | None | bool = False  # where each regex may match (False: not yet known)
         self._element_resolver = element_resolver
         self._elements: dict = {}
         self._segments: dict[str, list] = {}
@@ -553,22 +556,24 @@ class Run:
         self._phrase_hits[lang] = hits
         return hits
 
-    def regex_masks(self) -> dict[str, int] | None:
+    def regex_places(self) -> dict[str, object] | None:
         """Where each regex may match in this document (see prefilter.py), computed once: pattern →
-        a bit mask of analysis.segments (-1: every segment; a pattern not listed: nowhere), or None
-        when every regex must run everywhere."""
-        if self._masks is False:
+        the indices of analysis.segments to search (EVERYWHERE for all; a pattern not listed:
+        nowhere), or None when every regex must run everywhere."""
+        if self._places is False:
             prefilter = self.compiler.prefilter()
-            masks = prefilter.possible(self.analysis.lower, self.analysis.segments)
-            if masks is not None:
-                masks.update(dict.fromkeys(prefilter.always, -1))
-            self._masks = masks
-        return self._masks
+            places = prefilter.possible(self.analysis.lower, self.analysis.segments)
+            if places is not None:
+                places.update(dict.fromkeys(prefilter.always, EVERYWHERE))
+            self._places = places
+        return self._places
 
-    def regex_hits(self, lang: str, rx, mask: int = -1) -> list[tuple[int, int]]:
-        """Every match of a regex in this language's segments whose bit is set in `mask`, within
-        one time budget per document; a regex that runs out of time is never run again for this
-        document."""
+    def regex_hits(self, lang: str, rx, where=None) -> list[tuple[int, int]]:
+        """Every match of a regex in this language's segments (those whose index is in `where`,
+        when given), within one time budget per document; a regex that runs out of time is never
+        run again for this document."""
+        if where is EVERYWHERE:
+            where = None
         key = (lang, rx)
         cached = self._regex_hits.get(key)
         if cached is not None:
@@ -580,7 +585,7 @@ class Run:
             deadline = time.monotonic() + self._regex_budget
             try:
                 for index, seg in self.indexed_segments(lang):
-                    if not mask >> index & 1:
+                    if where is not None and index not in where:
                         continue
                     left = deadline - time.monotonic()
                     if left <= 0:

@@ -256,35 +256,40 @@ class Prefilter:
             automaton.make_automaton()
             self._automaton = automaton
 
-    def possible(self, lower: str, segments) -> dict[str, int] | None:
-        """For a document's lower-cased analysis text and its segments: pattern → a bit mask of
-        the segments (bit i: segments[i]) holding a literal of each of its clauses. None: run
-        everything."""
+    def possible(self, lower: str, segments) -> dict[str, set[int]] | None:
+        """For a document's lower-cased analysis text and its segments: pattern → the indices of
+        the segments holding a literal of each of its clauses. None: run everything. (Sets, not
+        bit masks: a 10 MB document has tens of thousands of segments.)"""
         if self._automaton is None or _SPECIAL.search(lower):
             return None
         automaton = self._automaton
-        clause_masks: dict[int, int] = {}  # clause → segments holding one of its literals
+        clause_places: dict[int, set[int]] = {}  # clause → segments holding one of its literals
         for i, seg in enumerate(segments):  # (a slice per segment: a literal counts only wholly inside one)
-            bit = 1 << i
             for ids in {ids for _, ids in automaton.iter(lower[seg.start:seg.end])}:
                 for cid in ids:
-                    clause_masks[cid] = clause_masks.get(cid, 0) | bit
-        found: dict[str, int] = {}
+                    held = clause_places.get(cid)
+                    if held is None:
+                        clause_places[cid] = {i}
+                    else:
+                        held.add(i)
+        found: dict[str, set[int]] = {}
         clauses_of = self._clauses_of
-        for first in clause_masks:
+        for first, places in clause_places.items():
             for pattern in self._patterns_by_first.get(first, ()):
-                mask = clause_masks[first]
+                where = places
                 for cid in clauses_of[pattern]:
-                    mask &= clause_masks.get(cid, 0)
-                    if not mask:
+                    where = where & clause_places.get(cid, _NOWHERE)
+                    if not where:
                         break
                 else:
-                    found[pattern] = mask
+                    found[pattern] = where
         return found
 
-    def where(self, pattern: str, possible: dict[str, int] | None) -> int | None:
-        """A bit mask of the segments where `pattern` may match (0: none); None means every segment."""
+    def where(self, pattern: str, possible: dict[str, set[int]] | None) -> set[int] | None:
+        """The indices of the segments where `pattern` may match; None means every segment."""
         if possible is None or self.required.get(pattern) is None:
             return None
-        return possible.get(pattern, 0)
+        return possible.get(pattern, _NOWHERE)
 
+
+_NOWHERE: frozenset = frozenset()
