@@ -392,6 +392,8 @@ class _InlineCloser:
 def _fences(text: str, start: int) -> list[tuple[int, int]]:
     """Fenced code blocks (``` or ~~~), an unclosed one running to the end."""
     spans: list[tuple[int, int]] = []
+    if text.find("```", start) == -1 and text.find("~~~", start) == -1:  # no fence can open
+        return spans
     in_fence: str | None = None
     fence_start = 0
     for here, line in _lines(text, start):
