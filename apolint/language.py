@@ -35,6 +35,11 @@ def split_languages(text: str, start: int, end: int, forced: str | None) -> list
     """Split text[start:end] into runs of one language, merging neighbours of the same language."""
     if forced:
         return [(start, end, forced)]
+    # one script or none: every piece would get the same language (or none), so no cutting
+    if not _LATIN_RUN.search(text, start, end):
+        return [(start, end, "zh" if _CJK_RUN.search(text, start, end) else "en")]
+    if not _CJK_RUN.search(text, start, end):
+        return [(start, end, "en")]
     pieces: list[tuple[int, int]] = []
     pos = start
     for m in _PIECE_END.finditer(text, start, end):
