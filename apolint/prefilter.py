@@ -172,12 +172,8 @@ def _need_item(op, av) -> frozenset[str] | None:
     if op is getattr(_C, "ATOMIC_GROUP", None):
         return _need(list(av))
     if op is _C.IN:
-        chars = set()
-        for item_op, value in av:
-            if item_op is not _C.LITERAL or not _safe_char(chr(value)):
-                return None
-            chars.add(chr(value))
-        return frozenset(chars) if 0 < len(chars) <= _MAX_CLASS else None
+        chars = _spell(op, av)
+        return frozenset(chars) if chars else None
     return None
 
 
