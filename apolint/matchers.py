@@ -461,7 +461,6 @@ class Run:
         self._places: dict | None | bool = False  # where each regex may match (False: not yet known)
         self._element_resolver = element_resolver
         self._elements: dict = {}
-        self._segments: dict[str, list] = {}
         self._indexed: dict[str, list] = {}
         # Regex time-outs. A rule checks in strict mode: a timed-out regex it depends on raises
         # RegexTimeout and the engine reports the rule as skipped. Everything else (element
@@ -485,12 +484,6 @@ class Run:
         self.body_chars = visible_chars(analysis.text)
         quotes = analysis.quotes
         self._quote_starts = [s for s, _ in quotes]
-
-    def segments(self, lang: str):
-        found = self._segments.get(lang)
-        if found is None:
-            found = self._segments[lang] = [s for s in self.analysis.segments if s.lang == lang]
-        return found
 
     def indexed_segments(self, lang: str) -> list:
         """(index in analysis.segments, segment) for this language's segments."""
@@ -539,7 +532,7 @@ class Run:
         if automaton is not None:
             lower = self.analysis.lower
             n = len(lower)
-            for seg in self.segments(lang):
+            for _, seg in self.indexed_segments(lang):
                 # iterate over the segment's own slice: automaton.iter(text, start, end) converts the
                 # whole text on every call, which made many segments quadratic in document length
                 base = seg.start

@@ -45,12 +45,6 @@ def _safe_char(ch: str) -> bool:
     return ch.isascii() or (ch.lower() == ch == ch.upper() and ch.casefold() == ch)
 
 
-def required_literals(pattern: str) -> frozenset[str] | None:
-    """The most selective clause of `pattern` (see required_clauses), or None."""
-    clauses = required_clauses(pattern)
-    return max(clauses, key=_score) if clauses else None
-
-
 def required_clauses(pattern: str) -> tuple[frozenset[str], ...] | None:
     """Sets of literals (lower-cased); every match of `pattern` contains one literal of each set."""
     if _UNSAFE_SYNTAX.search(pattern):

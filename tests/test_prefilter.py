@@ -25,20 +25,20 @@ def test_special_folds_are_exactly_the_non_ascii_characters_matching_ascii_lette
     assert special == set(prefilter.SPECIAL_FOLDS)
 
 
-def test_required_literals_of_typical_patterns():
-    assert prefilter.required_literals(r"\d+(?:分钟|小时)") == {"分钟", "小时"}
-    assert prefilter.required_literals(r"\bRolled back\b") == {"rolled back"}
-    assert prefilter.required_literals(r"(?:约)?\d+[点时]") == {"点", "时"}
-    assert prefilter.required_literals(r"(?:we )?(?:will|shall) fix") == {"will fix", "shall fix"}
-    assert prefilter.required_literals(r"a?b*") is None  # nothing is required
-    assert prefilter.required_literals(r"(?<=我们)\w+") is None  # a lookbehind sees before the segment
-    assert prefilter.required_literals(r"(?!我们)\w+") is None
+def test_clauses_of_typical_patterns():
+    assert prefilter.required_clauses(r"\d+(?:分钟|小时)") == (frozenset({"分钟", "小时"}),)
+    assert prefilter.required_clauses(r"\bRolled back\b") == (frozenset({"rolled back"}),)
+    assert prefilter.required_clauses(r"(?:约)?\d+[点时]") == (frozenset({"点", "时"}),)
+    assert prefilter.required_clauses(r"(?:we )?(?:will|shall) fix") == (frozenset({"will fix", "shall fix"}),)
+    assert prefilter.required_clauses(r"a?b*") is None  # nothing is required
+    assert prefilter.required_clauses(r"(?<=我们)\w+") is None  # a lookbehind sees before the segment
+    assert prefilter.required_clauses(r"(?!我们)\w+") is None
     # a lookahead cannot see past the segment's end (the regex runs with endpos = its end)
     assert prefilter.required_clauses(r"v\d+(?=.{0,9}漏洞)") == (frozenset({"漏洞"}), frozenset({"v"}))
     assert prefilter.required_clauses(r"a\d+(?=.{0,9}漏洞)") == (frozenset({"漏洞"}),)  # ("a" is everywhere)
-    assert prefilter.required_literals(r"(?:abc){e<=1}") is None  # fuzzy matching (regex module only)
-    assert prefilter.required_literals(r"[[:alpha:]]+x") is None  # POSIX class
-    assert prefilter.required_literals(r"\p{Han}+x") is None
+    assert prefilter.required_clauses(r"(?:abc){e<=1}") is None  # fuzzy matching (regex module only)
+    assert prefilter.required_clauses(r"[[:alpha:]]+x") is None  # POSIX class
+    assert prefilter.required_clauses(r"\p{Han}+x") is None
 
 
 def test_every_required_part_of_a_sequence_is_a_clause():
