@@ -16,7 +16,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from . import __version__
@@ -111,19 +110,11 @@ def get(k: str, path: str) -> FileResult | None:
 def write_atomic(target: Path, text: str) -> None:
     """Write a cache file through a temporary file and a rename, so concurrent runs never see half
     of it; a read-only or full cache directory never fails a check (the write is skipped)."""
+    from .atomic import replace_file
+
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        replace_file(str(target), text.encode("utf-8"), prefix=".tmp-")
     except OSError:
         pass
 

@@ -14,13 +14,13 @@ import difflib
 import os
 import re
 import stat
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from . import document as document_mod
+from .atomic import replace_file
 from .document import InputError
 
 MAX_PASSES = 10
@@ -200,26 +200,16 @@ def write_atomic(path: str | Path, data: bytes, expected: bytes | None = None) -
     st = os.stat(real)
     if expected is not None and Path(real).read_bytes() != expected:
         raise OSError(f"{path} changed while it was being fixed; run apolint fix again")
-    directory, base = os.path.split(real)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{base}.", suffix=".apolint-tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+    def keep_mode_and_owner(tmp: str) -> None:
         os.chmod(tmp, stat.S_IMODE(st.st_mode))
         if hasattr(os, "chown"):
             try:
                 os.chown(tmp, st.st_uid, st.st_gid)
             except OSError:
                 pass
-        os.replace(tmp, real)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+
+    replace_file(real, data, prefix=f".{os.path.basename(real)}.", suffix=".apolint-tmp", durable=True,
+                 prepare=keep_mode_and_owner)
 
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")

@@ -84,11 +84,13 @@ def test_chinese_file_needs_jieba_only_where_a_full_stop_sits_among_ideographs(t
 ZH_NEEDS_JIEBA = "我们的变更导致登录中断约1.5小时。\n"  # "1.5小时" needs jieba's dictionary
 
 
-def heavy_for(*langs: str) -> list[str]:
-    """What a check of files in these languages loads (no pipeline unless a pack has token patterns)."""
-    need = {"jieba"} if "zh-jieba" in langs else set()
-    if any(token_patterns(lang.split("-")[0]) for lang in langs):
-        need |= {"spacy"} | ({"jieba"} if any(lang.startswith("zh") for lang in langs) else set())
+def heavy_for(*langs: str, jieba: bool = False) -> list[str]:
+    """What a check of files in these languages loads: jieba when a Chinese file needs its
+    dictionary, and a language's pipeline only when a pack has token patterns for it."""
+    need = {"jieba"} if jieba else set()
+    for lang in langs:
+        if token_patterns(lang):
+            need |= {"spacy", "jieba"} if lang == "zh" else {"spacy"}
     return sorted(need)
 
 
@@ -97,7 +99,7 @@ def test_cached_recheck_imports_neither_spacy_nor_jieba(tmp_path):
     (tmp_path / "zh.md").write_text(ZH_NEEDS_JIEBA, encoding="utf-8")
     cache = tmp_path / "cache"
     first = probe(str(tmp_path / "en.md"), str(tmp_path / "zh.md"), cache_dir=cache)
-    assert first == (1, heavy_for("en", "zh-jieba")) and "jieba" in first[1]
+    assert first == (1, heavy_for("en", "zh", jieba=True)) and "jieba" in first[1]
     second = probe(str(tmp_path / "en.md"), str(tmp_path / "zh.md"), cache_dir=cache)
     assert second == (1, [])
 
@@ -112,4 +114,4 @@ def test_cached_recheck_of_an_edited_file_loads_only_its_language(tmp_path):
     assert (code, heavy) == (1, heavy_for("en"))  # the Chinese file came from the cache: no jieba
     (tmp_path / "zh.md").write_text(ZH_NEEDS_JIEBA + "再次致歉。\n", encoding="utf-8")
     code, heavy = probe(str(tmp_path / "en.md"), str(tmp_path / "zh.md"), cache_dir=cache)
-    assert (code, heavy) == (1, heavy_for("zh-jieba"))
+    assert (code, heavy) == (1, heavy_for("zh", jieba=True))
