@@ -224,6 +224,102 @@ def disagreements(a: dict, b: dict) -> dict:
     return out
 
 
+def worksheet(a: dict, b: dict, width: int = 60) -> str:
+    """The disagreements with the text around them, for the adjudicator (never commit it: it quotes)."""
+    out = []
+    for key, d in disagreements(a, b).items():
+        text = read_text(key)
+        out.append(f"== {key}")
+        for what, v in d.items():
+            if what == "vague":
+                for side in ("only_a", "only_b"):
+                    for s, e, rule in v[side]:
+                        ctx = text[max(0, s - width):s] + "[[" + text[s:e] + "]]" + text[e:e + width]
+                        out.append(f"  vague {side} [{s}, {e}] {rule}: " + " ".join(ctx.split()))
+            else:
+                out.append(f"  {what}: {v}")
+    return "\n".join(out) + "\n"
+
+
+def merge(a: dict, b: dict, adjudication: dict) -> tuple[dict, list[str]]:
+    """Agreed labels as they are; every disagreement decided by the adjudication (with a reason)."""
+    problems: list[str] = []
+    out: dict = {}
+    for key in sorted(set(a) | set(b)):
+        if key not in a or key not in b:
+            problems.append(f"{key}: labelled by one labeller only")
+            continue
+        la, lb, adj = a[key], b[key], adjudication.get(key) or {}
+        if la["sha256"] != lb["sha256"]:
+            problems.append(f"{key}: the labellers saw different texts")
+            continue
+
+        def decided(what: str, options: tuple):
+            entry = adj.get(what)
+            if not isinstance(entry, dict) or "value" not in entry or not entry.get("why"):
+                problems.append(f"{key}.{what}: labellers differ ({options[0]!r} / {options[1]!r}); "
+                                "adjudicate with value and why")
+                return options[0]
+            return entry["value"]
+
+        label: dict = {"sha256": la["sha256"]}
+        for element in ELEMENTS:
+            sa, sb = la[element]["status"], lb[element]["status"]
+            status = sa if sa == sb else decided(element, (sa, sb))
+            if status not in STATUSES:
+                problems.append(f"{key}.{element}: unknown status {status!r}")
+            sources = [x for x in (la, lb) if x[element]["status"] == status] or [la, lb]
+            spans = sorted({tuple(s) for x in sources for s in x[element]["evidence"]})
+            label[element] = {"status": status, "evidence": [list(s) for s in spans]}
+        vague = [v for v in la["vague"] if _overlaps(v, lb["vague"])]
+        vague += [v for v in lb["vague"] if _overlaps(v, la["vague"]) and not _overlaps(v, vague)]
+        decisions = {tuple(x["span"]): x for x in adj.get("vague") or []}
+        for v in [v for v in la["vague"] if not _overlaps(v, lb["vague"])] + \
+                 [v for v in lb["vague"] if not _overlaps(v, la["vague"])]:
+            x = decisions.pop((v[0], v[1]), None)
+            if x is None or not isinstance(x.get("keep"), bool) or not x.get("why"):
+                problems.append(f"{key}.vague [{v[0]}, {v[1]}] {v[2]}: marked by one labeller; adjudicate keep and why")
+            elif x["keep"]:
+                vague.append([v[0], v[1], x.get("rule", v[2])])
+        for span in decisions:
+            problems.append(f"{key}.vague {list(span)}: adjudicated, but no labeller marked it alone")
+        label["vague"] = sorted(vague)
+        apologies = sorted({tuple(s) for s in la["apologies"] + lb["apologies"]})
+        label["apologies"] = [list(s) for s in apologies if not any(
+            o != s and o[0] <= s[0] and s[1] <= o[1] for o in apologies)]
+        oa, ob = la["over_apology"], lb["over_apology"]
+        label["over_apology"] = oa if oa == ob else decided("over_apology", (oa, ob))
+        fire = set(la["fire"]) & set(lb["fire"])
+        for rule in sorted(set(la["fire"]) ^ set(lb["fire"])):
+            entry = (adj.get("fire") or {}).get(rule)
+            if not isinstance(entry, dict) or not isinstance(entry.get("value"), bool) or not entry.get("why"):
+                problems.append(f"{key}.fire.{rule}: one labeller only; adjudicate value and why")
+            elif entry["value"]:
+                fire.add(rule)
+        for rule, entry in (adj.get("fire") or {}).items():
+            if rule not in set(la["fire"]) ^ set(lb["fire"]):  # a guide decision overturning both
+                if not isinstance(entry, dict) or not entry.get("why") or not entry.get("guide"):
+                    problems.append(f"{key}.fire.{rule}: both labellers agreed; overturn only by a guide decision "
+                                    "(guide: true, why)")
+                elif entry.get("value"):
+                    fire.add(rule)
+                else:
+                    fire.discard(rule)
+        for what in ("over_apology",) + ELEMENTS:
+            entry = adj.get(what)
+            agreed = (oa == ob) if what == "over_apology" else la[what]["status"] == lb[what]["status"]
+            if agreed and isinstance(entry, dict):
+                if not entry.get("guide") or not entry.get("why"):
+                    problems.append(f"{key}.{what}: both labellers agreed; overturn only by a guide decision")
+                elif what == "over_apology":
+                    label[what] = entry["value"]
+                else:
+                    label[what]["status"] = entry["value"]
+        label["fire"] = sorted(fire)
+        out[key] = label
+    return out, problems
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -237,6 +333,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("a")
     p.add_argument("b")
     p.add_argument("--disagreements", help="write the disagreements to this YAML file")
+    p = sub.add_parser("worksheet", help="the disagreements in context, for the adjudicator (quotes: never commit)")
+    p.add_argument("a")
+    p.add_argument("b")
+    p = sub.add_parser("merge", help="agreed labels + adjudication → labels")
+    p.add_argument("a")
+    p.add_argument("b")
+    p.add_argument("adjudication")
+    p.add_argument("-o", "--output", required=True)
     args = ap.parse_args(argv)
     if args.cmd in ("check", "convert"):
         raw: dict = {}
@@ -250,6 +354,23 @@ def main(argv: list[str] | None = None) -> int:
         elif not errors:
             dump(labels, args.output)
         return 1 if errors else 0
+    if args.cmd == "worksheet":
+        sys.stdout.write(worksheet(load(args.a), load(args.b)))
+        return 0
+    if args.cmd == "merge":
+        labels, problems = merge(load(args.a), load(args.b), load(args.adjudication))
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            print(f"{len(problems)} problems; nothing written", file=sys.stderr)
+            return 1
+        header = ("# Adjudicated labels of the real announcements (../shared/real): offsets are code points into\n"
+                  "# each file as read; sha256 detects a changed text. Made by `python tools/real_labels.py merge\n"
+                  "# corpus/real/labeller-a.yaml corpus/real/labeller-b.yaml corpus/real/adjudication.yaml`.\n")
+        Path(args.output).write_text(header + yaml.safe_dump(labels, allow_unicode=True, sort_keys=False, width=200,
+                                                               default_flow_style=None), encoding="utf-8")
+        print(f"{len(labels)} files written to {args.output}")
+        return 0
     if args.cmd == "split":
         dump(make_split(), None)
         return 0
