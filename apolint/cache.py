@@ -21,7 +21,7 @@ from pathlib import Path
 from . import __version__
 from .findings import ElementResult, Evidence, FileResult, Finding
 
-FORMAT = 1  # bump when the stored JSON shape changes
+FORMAT = 2  # bump when the stored JSON shape changes
 
 _FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
 _EVIDENCE_FIELDS = tuple(f.name for f in dataclasses.fields(Evidence))
@@ -134,7 +134,7 @@ def to_json(result: FileResult) -> dict:
         "notices": list(result.notices),
         "stage": result.stage,
         "findings": [[getattr(f, name) for name in _FINDING_FIELDS] for f in result.findings],
-        "elements": {name: {"status": el.status,
+        "elements": {name: {"status": el.status, "score": el.score, "features": el.features,
                             "evidence": [[getattr(e, n) for n in _EVIDENCE_FIELDS] for e in el.evidence]}
                      for name, el in result.elements.items()},
     }
@@ -148,6 +148,6 @@ def from_json(data: dict, path: str) -> FileResult:
         if not isinstance(f.rule, str) or not isinstance(f.start, int):
             raise TypeError("corrupt finding")
     result.elements = {name: ElementResult(el["status"], [Evidence(**dict(zip(_EVIDENCE_FIELDS, row)))
-                                                          for row in el["evidence"]])
+                                                          for row in el["evidence"]], el["score"], el["features"])
                        for name, el in data["elements"].items()}
     return result

@@ -400,9 +400,24 @@ def fix(paths, show_diff, check_only, lang, config_path, encoding) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--min-f1", type=float, default=None, help="Exit 1 when any element or family F1 is below this.")
 @click.option("--ignore", multiple=True, metavar="RULE",
-              help="Do not score this rule or family (for a corpus labelled before it existed); repeatable.")
-def eval_cmd(path, config_path, fmt, min_f1, ignore) -> None:
-    """Compare the linter with the labels in a corpus folder (see corpus/README.md)."""
+              help="Rule ids (or families) not to score, for a corpus labelled before they existed.")
+@click.option("--labels", "labels_path", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Real set only: the labels (default: corpus/real/labels.yaml of this checkout).")
+@click.option("--split", "split_name", type=click.Choice(["development", "validation", "both"]), default="both",
+              show_default=True, help="Real set only: which part of the fixed split to score. Tune on development.")
+@click.option("--disagreements", is_flag=True, help="Real set only: list every disagreement with the labels.")
+def eval_cmd(path, config_path, fmt, min_f1, ignore, labels_path, split_name, disagreements) -> None:
+    """Compare the linter with labels.
+
+    PATH is a corpus folder with labels in front matter (see corpus/README.md), or a folder of
+    real announcements with manifest-*.yaml (../shared/real), scored against corpus/real/labels.yaml
+    by the fixed development/validation split.
+    """
+    from .evaluate_real import is_real_set
+
+    if is_real_set(Path(path)):
+        _eval_real(Path(path), config_path, fmt, labels_path, split_name, disagreements)
+        return
     from .evaluate import evaluate, format_report
 
     try:
@@ -417,6 +432,33 @@ def eval_cmd(path, config_path, fmt, min_f1, ignore) -> None:
         click.echo(format_report(report))
     if min_f1 is not None and report.lowest_f1() < min_f1:
         sys.exit(1)
+
+
+def _eval_real(path: Path, config_path, fmt, labels_path, split_name, disagreements) -> None:
+    from .evaluate_real import SPLITS, RealSetError, default_labels, evaluate_real, format_real_report
+
+    labels = Path(labels_path) if labels_path else default_labels()
+    if labels is None:
+        _fail("no labels for the real set: pass --labels FILE (corpus/real/labels.yaml in an apolint checkout)")
+    progress = None
+    if sys.stderr.isatty():
+        def progress(n, total, key):
+            click.echo(f"\r{n + 1}/{total} {key}   ", nl=False, err=True)
+    try:
+        report = evaluate_real(path, labels, config_path=config_path,
+                               splits=SPLITS if split_name == "both" else (split_name,), progress=progress)
+    except (SourceError, RealSetError) as exc:
+        _fail(str(exc))
+    if progress:
+        click.echo("\r" + " " * 40 + "\r", nl=False, err=True)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_real_report(report, disagreements), nl=False)
+    if report.errors:
+        sys.exit(2)
 
 
 @main.command()

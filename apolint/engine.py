@@ -91,14 +91,28 @@ def resolve_element(ruleset: RuleSet):
         element = ruleset.elements.get(name)
         if element is None:
             return ElementResult("missing")
-        for status in ("present", "weak"):
-            spans = []
-            for det in getattr(element, status).values():
-                spans.extend(det.hits(run))
-            if spans:
-                spans = sorted(set(spans))
-                return ElementResult(status, [Evidence(s, e, run.analysis.source(s, e)) for s, e in spans])
-        return ElementResult("missing")
+        total = 0.0
+        evidence: list[Evidence] = []
+        weights: dict[str, float] = {}
+        for feature in element.features:
+            spans = set()
+            for lang, det in feature.detectors.items():
+                spans.update(det.hits(run))
+            if not spans:
+                continue
+            weight = element.weight_of(feature)
+            weights[feature.name] = weight
+            total += weight
+            evidence.extend(Evidence(s, e, run.analysis.source(s, e), feature.name, weight) for s, e in spans)
+        thresholds = element.thresholds
+        if weights and total >= thresholds["present"] - 1e-9:
+            status = "present"
+        elif weights and total >= thresholds["weak"] - 1e-9:
+            status = "weak"
+        else:
+            status = "missing"
+        evidence.sort(key=lambda ev: (ev.start, ev.end, ev.feature))
+        return ElementResult(status, evidence, score=round(total, 3), features=weights)
 
     return resolve
 

@@ -34,23 +34,30 @@ class Finding:
 
 @dataclass
 class Evidence:
+    """A span that counted toward an element, with the feature it belongs to and that feature's weight."""
+
     start: int
     end: int
     text: str
+    feature: str = ""
+    weight: float = 0.0
     line: int = 0
     column: int = 0
 
     def to_json(self) -> dict:
-        return {"line": self.line, "column": self.column, "text": self.text}
+        return {"line": self.line, "column": self.column, "text": self.text, "feature": self.feature,
+                "weight": self.weight}
 
 
 @dataclass
 class ElementResult:
     status: str  # present | weak | missing
     evidence: list[Evidence] = field(default_factory=list)
+    score: float = 0.0  # the weighted sum of the features that fired
+    features: dict[str, float] = field(default_factory=dict)  # feature that fired → its weight
 
     def to_json(self) -> dict:
-        return {"status": self.status, "evidence": [e.to_json() for e in self.evidence]}
+        return {"status": self.status, "score": self.score, "evidence": [e.to_json() for e in self.evidence]}
 
 
 @dataclass

@@ -20,14 +20,16 @@ from .yamlsource import SourceError, YList, YMap, check_keys, check_type, load_y
 
 LEVELS = ("error", "warning", "info")
 SCOPES = ("document", "paragraph", "sentence")
-PACK_KEYS = {"pack", "description", "languages", "extends", "settings", "lexicons", "elements", "rules",
-             "stages", "severities"}
+PACK_KEYS = {"pack", "description", "languages", "extends", "settings", "lexicons", "evidence", "elements",
+             "rules", "stages", "severities"}
 SETTING_KEYS = {"quote_mention_max", "score"}
 SCORE_KEYS = {"missing", "weak", "error", "warning", "info", "rewards"}
 STAGE_KEYS = {"aliases", "signals", "label"}
 RULE_KEYS = {"id", "kind", "level", "languages", "scope", "message", "suggestion", "why", "examples", "link",
              "family", "override", "when", "fix", "skeleton"}
-ELEMENT_KEYS = {"present", "weak", "mode", "label"}
+ELEMENT_KEYS = {"present", "weak", "mode", "label", "thresholds"}
+EVIDENCE_KEYS = {"match", "weights", "mode"}
+DEFAULT_THRESHOLDS = {"present": 1.0, "weak": 0.5}
 RULE_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 DEFAULT_SETTINGS = {"quote_mention_max": 24,
                     "score": {"missing": 25, "weak": 10, "error": 6, "warning": 3, "info": 1}}
@@ -86,11 +88,35 @@ class Rule:
 
 
 @dataclass
+class Feature:
+    """One kind of evidence for one element (an owned cause, a measured impact, …): a pattern set
+    per language and its weight. The weight of an element's own `present` / `weak` set is None:
+    it weighs exactly its threshold, so one hit decides the status as it always did."""
+
+    name: str
+    detectors: dict[str, Detector]
+    weight: float | None
+    path: str = ""
+    line: int | None = None  # where the weight is written (the fitter rewrites it there)
+
+
+@dataclass
 class Element:
+    """An element's status is the weighted sum of the evidence features that fire, against its
+    thresholds: `present` at or above thresholds["present"], else `weak` at or above
+    thresholds["weak"] when some evidence fired, else `missing`."""
+
     name: str
     label: str
-    present: dict[str, Detector] = field(default_factory=dict)
-    weak: dict[str, Detector] = field(default_factory=dict)
+    features: list[Feature] = field(default_factory=list)
+    thresholds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
+    thresholds_at: tuple[str, int | None] = ("", None)  # where the thresholds are written
+
+    def feature(self, name: str) -> Feature | None:
+        return next((f for f in self.features if f.name == name), None)
+
+    def weight_of(self, feature: Feature) -> float:
+        return self.thresholds[feature.name] if feature.weight is None else feature.weight
 
 
 @dataclass
@@ -216,7 +242,7 @@ def load(paths: list[Path | str], enabled: dict[str, str] | None = None) -> Rule
         els = data.get("elements") or YMap()
         check_type(els, dict, p, data.line_of("elements"), "elements")
         for name, spec in els.items():
-            check_keys(spec, ELEMENT_KEYS, p, f"elements.{name}", required=("present",), line=els.line_of(name))
+            check_keys(spec, ELEMENT_KEYS, p, f"elements.{name}", line=els.line_of(name))
             element_specs.setdefault(name, []).append((spec, p, langs))
 
     compiler = Compiler(lexicons)
@@ -244,19 +270,30 @@ def load(paths: list[Path | str], enabled: dict[str, str] | None = None) -> Rule
                 raise SourceError(p, spec.line, f"elements.{name}",
                                   f"element already defined in {specs[0][1]}; say `mode: extend` or `mode: replace`")
             if spec.get("mode") == "replace":
-                el.present.clear()
-                el.weak.clear()
+                el.features.clear()
             el.label = spec.get("label", el.label)
-            for lang in langs:
-                for status in ("present", "weak"):
-                    if status in spec:
-                        det = compiler.compile(spec[status], lang, p, f"elements.{name}.{status}", allow_elements=False)
-                        target = getattr(el, status)
-                        if lang in target and spec.get("mode") == "extend":
-                            target[lang] = Detector(lang=lang, children=[target[lang], det])
-                        else:
-                            target[lang] = det
+            if "thresholds" in spec:
+                el.thresholds = _thresholds(spec["thresholds"], p, spec.line_of("thresholds"), f"elements.{name}")
+                el.thresholds_at = (p, spec.line_of("thresholds"))
+            for status in ("present", "weak"):
+                if status not in spec:
+                    continue
+                feature = el.feature(status)
+                if feature is None:
+                    feature = Feature(status, {}, None, p, spec.line_of(status))
+                    el.features.append(feature)
+                for lang in langs:
+                    det = compiler.compile(spec[status], lang, p, f"elements.{name}.{status}", allow_elements=False)
+                    if lang in feature.detectors and spec.get("mode") == "extend":
+                        det = Detector(lang=lang, children=[feature.detectors[lang], det])
+                    feature.detectors[lang] = det
         elements[name] = el
+    _evidence_features(packs, compiler, elements)
+    for name, el in elements.items():
+        if not el.features:
+            p, spec = element_specs[name][-1][1], element_specs[name][-1][0]
+            raise SourceError(p, spec.line, f"elements.{name}",
+                              "the element has no evidence: give it `present`/`weak` sets or `evidence:` features that weigh on it")
 
     rules: list[Rule] = []
     for p, data in packs:
@@ -291,6 +328,74 @@ def load(paths: list[Path | str], enabled: dict[str, str] | None = None) -> Rule
     digest.update(repr(sorted((enabled or {}).items())).encode())
     ruleset.fingerprint = digest.hexdigest()
     return ruleset
+
+
+def _thresholds(spec, p: str, line: int, where: str) -> dict[str, float]:
+    check_keys(spec, set(DEFAULT_THRESHOLDS), p, f"{where}.thresholds", required=tuple(DEFAULT_THRESHOLDS), line=line)
+    values = {k: float(check_type(spec[k], (int, float), p, spec.line_of(k), f"{where}.thresholds.{k}"))
+              for k in DEFAULT_THRESHOLDS}
+    if not 0 < values["weak"] <= values["present"]:
+        raise SourceError(p, line, f"{where}.thresholds", "expected 0 < weak <= present")
+    return values
+
+
+def _evidence_features(packs, compiler: Compiler, elements: dict[str, Element]) -> None:
+    """Pack-level `evidence:`: features with a weight per element. A feature defined again by a
+    later pack must say `mode: extend` (more patterns; its weights, if given, replace) or `replace`."""
+    for p, data in packs:
+        section = data.get("evidence") or YMap()
+        check_type(section, dict, p, data.line_of("evidence"), "evidence")
+        for name, spec in section.items():
+            where = f"evidence.{name}"
+            check_type(spec, dict, p, section.line_of(name), where)
+            check_keys(spec, EVIDENCE_KEYS, p, where, line=section.line_of(name))
+            mode = spec.get("mode")
+            if mode not in (None, "extend", "replace"):
+                raise SourceError(p, spec.line_of("mode"), f"{where}.mode", "expected extend or replace")
+            existing = [e for e in elements.values() if e.feature(name) is not None]
+            if existing and mode is None:
+                raise SourceError(p, section.line_of(name), where,
+                                  f"evidence {name!r} is already defined in {existing[0].feature(name).path}; "
+                                  "say `mode: extend` or `mode: replace`")
+            if mode and not existing:
+                raise SourceError(p, spec.line_of("mode"), f"{where}.mode", f"no loaded pack defines evidence {name!r}")
+            if mode == "replace" or not existing:
+                check_keys(spec, EVIDENCE_KEYS, p, where, required=("match", "weights"), line=section.line_of(name))
+                for el in existing:
+                    el.features.remove(el.feature(name))
+                existing = []
+            weights = spec.get("weights")
+            if weights is not None:
+                check_type(weights, dict, p, spec.line_of("weights"), f"{where}.weights")
+                for element, w in weights.items():
+                    if element not in elements:
+                        raise SourceError(p, weights.line_of(element), f"{where}.weights.{element}",
+                                          f"unknown element {element!r}; loaded: {', '.join(sorted(elements))}")
+                    check_type(w, (int, float), p, weights.line_of(element), f"{where}.weights.{element}")
+            detectors = {}
+            if "match" in spec:
+                for lang in data["languages"]:
+                    detectors[lang] = compiler.compile(spec["match"], lang, p, f"{where}.match", allow_elements=False)
+            if existing:  # extend: more patterns for the same feature; new weights replace the old
+                for el in existing:
+                    feature = el.feature(name)
+                    for lang, det in detectors.items():
+                        old = feature.detectors.get(lang)
+                        feature.detectors[lang] = Detector(lang=lang, children=[old, det]) if old else det
+                    if weights is not None:
+                        if el.name not in weights:
+                            el.features.remove(feature)
+                        else:
+                            feature.weight = float(weights[el.name])
+                            feature.path, feature.line = p, spec.line_of("weights")
+                for element in (weights or {}):
+                    if elements[element].feature(name) is None:
+                        source = existing[0].feature(name)
+                        elements[element].features.append(Feature(
+                            name, dict(source.detectors), float(weights[element]), p, spec.line_of("weights")))
+                continue
+            for element, w in weights.items():
+                elements[element].features.append(Feature(name, dict(detectors), float(w), p, spec.line_of("weights")))
 
 
 _FIELD = re.compile(r"{(\w+)}")

@@ -93,9 +93,11 @@ def test_json_output_matches_the_contract(project):
         "path": "drafts/zh.md",
         "lang": "zh",
         "elements": {
-            "responsibility": {"status": "missing", "evidence": []},
-            "impact": {"status": "weak", "evidence": [{"line": 3, "column": 1, "text": "部分用户"}]},
-            "remedy": {"status": "present", "evidence": [{"line": 3, "column": 12, "text": "已回滚"}]},
+            "responsibility": {"status": "missing", "score": 0.0, "evidence": []},
+            "impact": {"status": "weak", "score": 0.5, "evidence": [
+                {"line": 3, "column": 1, "text": "部分用户", "feature": "weak", "weight": 0.5}]},
+            "remedy": {"status": "present", "score": 1.0, "evidence": [
+                {"line": 3, "column": 12, "text": "已回滚", "feature": "present", "weight": 1.0}]},
         },
         "score": 59,
         "findings": [
@@ -123,10 +125,11 @@ def test_json_shape_with_the_builtin_packs(tmp_path):
     assert isinstance(f["score"], int) and 0 <= f["score"] <= 100
     assert set(f["elements"]) == {"responsibility", "impact", "remedy"}
     for element in f["elements"].values():
-        assert set(element) == {"status", "evidence"}
+        assert set(element) == {"status", "score", "evidence"}
         assert element["status"] in ("present", "weak", "missing")
+        assert element["score"] == round(sum({ev["feature"]: ev["weight"] for ev in element["evidence"]}.values()), 3)
         for ev in element["evidence"]:
-            assert set(ev) == {"line", "column", "text"}
+            assert set(ev) == {"line", "column", "text", "feature", "weight"}
     assert f["findings"]
     for finding in f["findings"]:
         assert FINDING_KEYS <= set(finding) <= FINDING_KEYS | {"fix"}
