@@ -281,10 +281,46 @@ def rules(config_path, fmt) -> None:
 
 
 @main.command()
-@click.argument("rule_id")
+@click.argument("rule_id", required=False)
+@click.option("--why", "why_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Instead of a rule: why each element of FILE got its status, and what would change it.")
+@click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default=None, help="With --why: language of FILE.")
+@click.option("--stage", default=None, metavar="STAGE", help="With --why: the incident stage of FILE.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Configuration file.")
-def explain(rule_id, config_path) -> None:
-    """Explain a rule: why it matters, what it suggests, and bad/good examples."""
+def explain(rule_id, why_file, lang, stage, config_path) -> None:
+    """Explain a rule (why it matters, its suggestion, bad/good examples), or with --why FILE
+    the evidence behind each element's status in FILE.
+
+    \b
+    Examples:
+      apolint explain vague-scope
+      apolint explain --why draft.md
+    """
+    from .explain import explain_text, why_text
+
+    if why_file is not None:
+        if rule_id:
+            _fail("give a rule id or --why FILE, not both")
+        from . import api
+        from .document import InputError, read_source
+
+        try:
+            text = read_source(why_file)
+        except InputError as exc:
+            _fail(str(exc))
+        cfg = api.resolve_config(config_path, why_file)
+        try:
+            result = api.lint_text(text, lang=None if lang in (None, "auto") else lang, config=cfg, path=why_file,
+                                   stage=stage)
+            ruleset = api.ruleset_for(cfg)
+        except SourceError as exc:
+            _fail(str(exc))
+        if result.error:
+            _fail(f"{why_file}: {result.error}")
+        click.echo(why_text(result, ruleset))
+        return
+    if not rule_id:
+        _fail("give a rule id (see `apolint rules`) or --why FILE")
     ruleset = _ruleset(config_path)
     found = ruleset.rule(rule_id)
     if not found:
@@ -294,30 +330,6 @@ def explain(rule_id, config_path) -> None:
         hint = f" Did you mean: {', '.join(close)}?" if close else " See `apolint rules`."
         _fail(f"no rule {rule_id!r}.{hint}")
     click.echo(explain_text(found))
-
-
-def explain_text(found) -> str:
-    """The rule's documentation (also used for LSP hover)."""
-    first = found[0]
-    lines = [f"{first.id} ({first.kind}, {first.level}, {'/'.join(sorted({l for r in found for l in r.languages}))})",
-             "", first.why.strip(), ""]
-    if first.suggestion:
-        lines.append("Suggestion:")
-        sugg = first.suggestion if isinstance(first.suggestion, dict) else {"": first.suggestion}
-        for lang, text in sugg.items():
-            lines.append(f"  {lang + ': ' if lang else ''}{text}")
-        lines.append("")
-    def example(mark: str, text: str) -> str:
-        # a multi-line example (front matter, several lines) stays one indented block
-        return f"  {mark} " + str(text).strip().replace("\n", "\n    ")
-
-    for r in found:
-        lines.append("Bad:")
-        lines.extend(example("✗", e) for e in r.examples["bad"])
-        lines.append("Good:")
-        lines.extend(example("✓", e) for e in r.examples["good"])
-    lines.append(f"\nDefined in {first.path}:{first.line}")
-    return "\n".join(lines)
 
 
 @main.command()
@@ -459,6 +471,55 @@ def _eval_real(path: Path, config_path, fmt, labels_path, split_name, disagreeme
         click.echo(format_real_report(report, disagreements), nl=False)
     if report.errors:
         sys.exit(2)
+
+
+@main.command(name="fit-weights")
+@click.argument("path", type=click.Path(exists=True, file_okay=False))
+@click.option("--labels", "labels_path", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="The labels (default: corpus/real/labels.yaml of this checkout).")
+@click.option("--split", "split_name", default="development", show_default=True,
+              help="The part of the split to fit on (corpus/real/split.yaml beside the labels).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Configuration file.")
+@click.option("--write", "write_packs", is_flag=True,
+              help="Rewrite the numbers on the packs' weights:/thresholds: lines (otherwise only print them).")
+def fit_weights(path, labels_path, split_name, config_path, write_packs) -> None:
+    """Fit the evidence weights and element thresholds to labelled real announcements.
+
+    PATH is a folder of real announcements (../shared/real). For each element, an ordinal
+    logistic model of missing < weak < present on the evidence features that fire in each
+    notice of the split, regularised by leave-one-out agreement; needs scikit-learn
+    (pip install -e '.[fit]'). Prints the weights; --write puts them into the packs.
+    """
+    from .evaluate_real import default_labels
+    from .fit import FitError, collect, fit, format_fit, load_split, write
+
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        _fail("fit-weights needs scikit-learn: pip install -e '.[fit]'")
+    labels_file = Path(labels_path) if labels_path else default_labels()
+    if labels_file is None:
+        _fail("no labels: pass --labels FILE (corpus/real/labels.yaml in an apolint checkout)")
+    import yaml
+
+    labels = yaml.safe_load(labels_file.read_text(encoding="utf-8")) or {}
+    ruleset = _ruleset(config_path)
+    try:
+        keys = [k for k in load_split(labels_file, split_name) if k in labels]
+        progress = None
+        if sys.stderr.isatty():
+            def progress(n, total, key):
+                click.echo(f"\r{n + 1}/{total} {key}   ", nl=False, err=True)
+        samples = collect(Path(path), labels, keys, ruleset, progress)
+        if progress:
+            click.echo("\r" + " " * 40 + "\r", nl=False, err=True)
+        fitted = fit(samples, ruleset)
+        click.echo(format_fit(fitted))
+        if write_packs:
+            for changed in write(ruleset, fitted):
+                click.echo(f"wrote {changed}")
+    except (FitError, OSError) as exc:
+        _fail(str(exc))
 
 
 @main.command()

@@ -104,13 +104,7 @@ def resolve_element(ruleset: RuleSet):
             weights[feature.name] = weight
             total += weight
             evidence.extend(Evidence(s, e, run.analysis.source(s, e), feature.name, weight) for s, e in spans)
-        thresholds = element.thresholds
-        if weights and total >= thresholds["present"] - 1e-9:
-            status = "present"
-        elif weights and total >= thresholds["weak"] - 1e-9:
-            status = "weak"
-        else:
-            status = "missing"
+        status = element.status_of(total, bool(weights))
         evidence.sort(key=lambda ev: (ev.start, ev.end, ev.feature))
         return ElementResult(status, evidence, score=round(total, 3), features=weights)
 
@@ -203,7 +197,13 @@ def lint_document(doc: Document, ruleset: RuleSet, lang: str | None = None, stag
         try:
             if rule.when is not None and not rule.when.holds(run):
                 continue
-            findings.extend(list(rule.check.check(ctx)))
+            found = list(rule.check.check(ctx))
+            for condition, mapping in rule.levels:
+                if found and condition.holds(run):
+                    for f in found:
+                        f.level = mapping.get(f.level, f.level)
+                    break
+            findings.extend(found)
         except RegexTimeout as exc:
             note = f"rule {rule.id} skipped: {exc}"
             if note not in result.notices:

@@ -314,14 +314,17 @@ class ApolintServer(LanguageServer):
         linted = self.linted.get(params.text_document.uri)
         if linted is None:
             return None
-        offset = Positions(linted.text, self.encoding).offset(params.position)
+        positions = Positions(linted.text, self.encoding)
+        offset = positions.offset(params.position)
         hits = [(f, d) for f, d in self.findings_at(linted, offset, offset) if f.start <= offset < max(f.end, f.start + 1)]
-        if not hits:
+        evidence = self.evidence_at(linted, offset)
+        if not hits and not evidence:
             return None
-        from .cli import explain_text
+        from .explain import evidence_line, explain_text
 
         parts = []
         seen = set()
+        elements = linted.result.elements if linted.result is not None else {}
         for f, _ in hits:
             head = f"[{f.rule}] {f.level}: {f.message}"
             if f.suggestion:
@@ -330,11 +333,35 @@ class ApolintServer(LanguageServer):
                 head += f"\nSafe fix: replace with \"{f.fix}\" (code action)"
             parts.append(head)
             rules = linted.ruleset.rule(f.rule) if linted.ruleset is not None else []
+            element = getattr(rules[0].check, "element", None) if rules else None
+            if element in elements:  # an element rule: the evidence behind the status
+                parts.append("Evidence: " + evidence_line(element, elements[element], limit=6))
             if rules and f.rule not in seen:
                 seen.add(f.rule)
                 parts.append(explain_text(rules))
-        return T.Hover(contents=T.MarkupContent(kind=T.MarkupKind.PlainText, value="\n\n".join(parts)),
-                       range=hits[0][1].range)
+        for name, ev in evidence:
+            result = elements[name]
+            parts.append(f"Evidence for {name} ({ev.feature} {ev.weight:+g}): {name} is {result.status} "
+                         f"with score {result.score:+g}\n" + evidence_line(name, result, limit=6))
+        if hits:
+            rng = hits[0][1].range
+        else:
+            ev = evidence[0][1]
+            rng = T.Range(start=positions.position_at(ev.start), end=positions.position_at(ev.end))
+        return T.Hover(contents=T.MarkupContent(kind=T.MarkupKind.PlainText, value="\n\n".join(parts)), range=rng)
+
+    @staticmethod
+    def evidence_at(linted: Linted, offset: int) -> list:
+        """(element, evidence) spans under the cursor: the evidence behind each element's status."""
+        if linted.result is None or linted.result.error is not None:
+            return []
+        found = []
+        for name, result in linted.result.elements.items():
+            for ev in result.evidence:
+                if ev.start <= offset < ev.end:
+                    found.append((name, ev))
+                    break
+        return found
 
     def code_actions(self, params: T.CodeActionParams) -> list[T.CodeAction] | None:
         uri = params.text_document.uri

@@ -26,9 +26,9 @@ SETTING_KEYS = {"quote_mention_max", "score"}
 SCORE_KEYS = {"missing", "weak", "error", "warning", "info", "rewards"}
 STAGE_KEYS = {"aliases", "signals", "label"}
 RULE_KEYS = {"id", "kind", "level", "languages", "scope", "message", "suggestion", "why", "examples", "link",
-             "family", "override", "when", "fix", "skeleton"}
+             "family", "override", "when", "fix", "skeleton", "levels"}
 ELEMENT_KEYS = {"present", "weak", "mode", "label", "thresholds"}
-EVIDENCE_KEYS = {"match", "weights", "mode"}
+EVIDENCE_KEYS = {"match", "weights", "mode", "about"}
 DEFAULT_THRESHOLDS = {"present": 1.0, "weak": 0.5}
 RULE_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 DEFAULT_SETTINGS = {"quote_mention_max": 24,
@@ -70,6 +70,7 @@ class Rule:
     when: object = None
     check: object = None  # the compiled kind instance
     skeleton: str | dict | None = None  # text an editor may insert (LSP snippet syntax: ${1:[TIME]})
+    levels: list = field(default_factory=list)  # [(Condition, {rule level → level in that case})]
 
     def suggestion_for(self, lang: str) -> str | None:
         if isinstance(self.suggestion, dict):
@@ -98,13 +99,20 @@ class Feature:
     weight: float | None
     path: str = ""
     line: int | None = None  # where the weight is written (the fitter rewrites it there)
+    about: str = ""  # what the feature looks for, for `apolint explain --why` and hover
+
+    @property
+    def template_only(self) -> bool:
+        """Every pattern set of the feature applies to templates only (placeholder slots)."""
+        return bool(self.detectors) and all(
+            d.when is not None and d.when.document.get("template") == (True,) for d in self.detectors.values())
 
 
 @dataclass
 class Element:
     """An element's status is the weighted sum of the evidence features that fire, against its
-    thresholds: `present` at or above thresholds["present"], else `weak` at or above
-    thresholds["weak"] when some evidence fired, else `missing`."""
+    thresholds: when some evidence fired, `present` at or above thresholds["present"], else `weak`
+    (at or above thresholds["weak"] when one is set); `missing` when nothing fired."""
 
     name: str
     label: str
@@ -112,11 +120,22 @@ class Element:
     thresholds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
     thresholds_at: tuple[str, int | None] = ("", None)  # where the thresholds are written
 
+    def status_of(self, score: float, fired: bool) -> str:
+        if not fired:
+            return "missing"
+        if score >= self.thresholds["present"] - 1e-9:
+            return "present"
+        if score >= self.thresholds.get("weak", float("-inf")) - 1e-9:
+            return "weak"
+        return "missing"
+
     def feature(self, name: str) -> Feature | None:
         return next((f for f in self.features if f.name == name), None)
 
     def weight_of(self, feature: Feature) -> float:
-        return self.thresholds[feature.name] if feature.weight is None else feature.weight
+        if feature.weight is not None:
+            return feature.weight
+        return self.thresholds.get(feature.name, DEFAULT_THRESHOLDS[feature.name])
 
 
 @dataclass
@@ -201,7 +220,7 @@ def load(paths: list[Path | str], enabled: dict[str, str] | None = None) -> Rule
 
     settings = {"quote_mention_max": DEFAULT_SETTINGS["quote_mention_max"], "score": dict(DEFAULT_SETTINGS["score"])}
     lexicons: dict[str, dict[str, list]] = {}
-    element_specs: dict[str, list[tuple[YMap, str, tuple]]] = {}
+    element_specs: dict[str, list[tuple[YMap, str, tuple, int]]] = {}
     for p, data in packs:
         langs = tuple(data["languages"])
         if "settings" in data:
@@ -243,7 +262,7 @@ def load(paths: list[Path | str], enabled: dict[str, str] | None = None) -> Rule
         check_type(els, dict, p, data.line_of("elements"), "elements")
         for name, spec in els.items():
             check_keys(spec, ELEMENT_KEYS, p, f"elements.{name}", line=els.line_of(name))
-            element_specs.setdefault(name, []).append((spec, p, langs))
+            element_specs.setdefault(name, []).append((spec, p, langs, els.line_of(name)))
 
     compiler = Compiler(lexicons)
     stages: dict[str, Stage] = {}
@@ -264,7 +283,7 @@ def load(paths: list[Path | str], enabled: dict[str, str] | None = None) -> Rule
     elements: dict[str, Element] = {}
     for name, specs in element_specs.items():
         el = Element(name=name, label=name)
-        for i, (spec, p, langs) in enumerate(specs):
+        for i, (spec, p, langs, _) in enumerate(specs):
             if i and spec.get("mode") not in ("extend", "replace"):
                 # like lexicons: redefining an element must say how
                 raise SourceError(p, spec.line, f"elements.{name}",
@@ -280,7 +299,8 @@ def load(paths: list[Path | str], enabled: dict[str, str] | None = None) -> Rule
                     continue
                 feature = el.feature(status)
                 if feature is None:
-                    feature = Feature(status, {}, None, p, spec.line_of(status))
+                    feature = Feature(status, {}, None, p, spec.line_of(status),
+                                      f"the element's own {status} patterns")
                     el.features.append(feature)
                 for lang in langs:
                     det = compiler.compile(spec[status], lang, p, f"elements.{name}.{status}", allow_elements=False)
@@ -291,8 +311,8 @@ def load(paths: list[Path | str], enabled: dict[str, str] | None = None) -> Rule
     _evidence_features(packs, compiler, elements)
     for name, el in elements.items():
         if not el.features:
-            p, spec = element_specs[name][-1][1], element_specs[name][-1][0]
-            raise SourceError(p, spec.line, f"elements.{name}",
+            _, p, _, line = element_specs[name][-1]
+            raise SourceError(p, line, f"elements.{name}",
                               "the element has no evidence: give it `present`/`weak` sets or `evidence:` features that weigh on it")
 
     rules: list[Rule] = []
@@ -331,11 +351,12 @@ def load(paths: list[Path | str], enabled: dict[str, str] | None = None) -> Rule
 
 
 def _thresholds(spec, p: str, line: int, where: str) -> dict[str, float]:
-    check_keys(spec, set(DEFAULT_THRESHOLDS), p, f"{where}.thresholds", required=tuple(DEFAULT_THRESHOLDS), line=line)
+    """`present` is required; without `weak`, any evidence that fired makes an element weak."""
+    check_keys(spec, set(DEFAULT_THRESHOLDS), p, f"{where}.thresholds", required=("present",), line=line)
     values = {k: float(check_type(spec[k], (int, float), p, spec.line_of(k), f"{where}.thresholds.{k}"))
-              for k in DEFAULT_THRESHOLDS}
-    if not 0 < values["weak"] <= values["present"]:
-        raise SourceError(p, line, f"{where}.thresholds", "expected 0 < weak <= present")
+              for k in DEFAULT_THRESHOLDS if k in spec}
+    if "weak" in values and values["weak"] > values["present"]:
+        raise SourceError(p, line, f"{where}.thresholds", "expected weak <= present")
     return values
 
 
@@ -382,6 +403,8 @@ def _evidence_features(packs, compiler: Compiler, elements: dict[str, Element]) 
                     for lang, det in detectors.items():
                         old = feature.detectors.get(lang)
                         feature.detectors[lang] = Detector(lang=lang, children=[old, det]) if old else det
+                    if "about" in spec:
+                        feature.about = spec["about"]
                     if weights is not None:
                         if el.name not in weights:
                             el.features.remove(feature)
@@ -392,10 +415,14 @@ def _evidence_features(packs, compiler: Compiler, elements: dict[str, Element]) 
                     if elements[element].feature(name) is None:
                         source = existing[0].feature(name)
                         elements[element].features.append(Feature(
-                            name, dict(source.detectors), float(weights[element]), p, spec.line_of("weights")))
+                            name, dict(source.detectors), float(weights[element]), p, spec.line_of("weights"),
+                            spec.get("about", source.about)))
                 continue
+            about = spec.get("about", "")
+            check_type(about, str, p, spec.line_of("about"), f"{where}.about")
             for element, w in weights.items():
-                elements[element].features.append(Feature(name, dict(detectors), float(w), p, spec.line_of("weights")))
+                elements[element].features.append(
+                    Feature(name, dict(detectors), float(w), p, spec.line_of("weights"), about))
 
 
 _FIELD = re.compile(r"{(\w+)}")
@@ -490,5 +517,29 @@ def _rule(spec, p: str, pack_langs: tuple, line: int, compiler: Compiler, elemen
             if name not in elements:
                 raise SourceError(p, spec.line_of("when"), f"{where}.when.elements", f"unknown element {name!r}")
     rule.check = kind(rule, compiler, elements)
+    if "levels" in spec:
+        rule.levels = _levels(spec["levels"], rule, compiler, p, f"{where}.levels")
     return rule
+
+
+def _levels(items, rule: Rule, compiler: Compiler, p: str, where: str) -> list:
+    """`levels: [{when: …, level: info, weak_level: info}]`: the first case whose conditions hold sets
+    the level of the rule's findings (`level` for those at the rule's level, `weak_level` for those at
+    its weak level)."""
+    check_type(items, list, p, rule.spec.line_of("levels"), where)
+    cases = []
+    for i, item in enumerate(items):
+        check_type(item, dict, p, rule.spec.line_of("levels"), f"{where}[{i}]")
+        check_keys(item, {"when", "level", "weak_level"}, p, f"{where}[{i}]", required=("when",),
+                   line=rule.spec.line_of("levels"))
+        mapping = {}
+        for key, source in (("level", rule.level), ("weak_level", getattr(rule.check, "weak_level", None))):
+            if key in item:
+                if item[key] not in LEVELS:
+                    raise SourceError(p, item.line_of(key), f"{where}[{i}].{key}", f"expected one of {', '.join(LEVELS)}")
+                if source is None:
+                    raise SourceError(p, item.line_of(key), f"{where}[{i}].{key}", f"a {rule.kind} rule has no weak level")
+                mapping[source] = item[key]
+        cases.append((compiler.condition(item["when"], p, f"{where}[{i}].when"), mapping))
+    return cases
 

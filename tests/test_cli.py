@@ -46,6 +46,9 @@ TEXT_ZH = [
     "    3 | 部分用户无法登录，我们已回滚。",
     "      |         ^^^^^^^^",
     "drafts/zh.md: responsibility ✗ missing  impact ~ weak  remedy ✓ present  score 59",
+    "  responsibility missing (+0): no evidence",
+    '  impact weak (+0.5): weak +0.5 3:1 "部分用户"',
+    '  remedy present (+1): present +1 3:12 "已回滚"',
     "",
 ]
 TEXT_EN = [
@@ -60,6 +63,9 @@ TEXT_EN = [
     "    1 | We rolled back. Some users saw errors.",
     "      |                 ^^^^^^^^^^",
     "drafts/sub/en.txt: responsibility ✗ missing  impact ~ weak  remedy ✓ present  score 60",
+    "  responsibility missing (+0): no evidence",
+    '  impact weak (+0.5): weak +0.5 1:17 "Some users"',
+    '  remedy present (+1): present +1 1:4 "rolled back"',
     "",
 ]
 

@@ -5,6 +5,8 @@ import re
 import unicodedata
 from collections import Counter
 
+from ..explain import evidence_line
+
 COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m", "bold": "\033[1m",
           "dim": "\033[2m", "reset": "\033[0m"}
 MARK = {"present": "✓", "weak": "~", "missing": "✗"}
@@ -53,6 +55,8 @@ def render(results, ruleset, options) -> str:
         if not quiet and r.elements:
             marks = "  ".join(f"{name} {MARK[e.status]} {e.status}" for name, e in r.elements.items())
             out.append(c("dim", f"{r.path}: {marks}  score {r.score}"))
+            for name, e in r.elements.items():  # the evidence behind each status (explain --why: all of it)
+                out.append(c("dim", "  " + evidence_line(name, e)))
         if not quiet and (r.findings or r.elements):
             out.append("")
     if options.get("statistics"):

@@ -1,0 +1,186 @@
+"""`apolint fit-weights`: re-fit the evidence weights and thresholds on labelled real announcements.
+
+As SpamAssassin re-scores its rules on a labelled corpus, the weights of the evidence features
+(`evidence:` in the packs) are fitted to the labels of the development split: for each element, a
+logistic regression of "present" against "weak or missing" on binary features (a feature fired
+anywhere in the notice or not). The model is P(present) = σ(w·x − θ), so the element's score w·x
+reaches θ exactly where present becomes more likely than not: the weights and the `present`
+threshold drop straight into the packs. Weak against missing needs no fitting: the guide calls an
+element missing when nothing about it is said, so it is weak whenever some evidence fired.
+Fitted by scikit-learn (L2-regularised, the strength chosen by leave-one-out agreement on the
+split), an optional extra (`pip install -e '.[fit]'`): checking never needs it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .evaluate_real import ELEMENTS
+from .matchers import Run
+
+C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
+
+
+class FitError(Exception):
+    pass
+
+
+@dataclass
+class Sample:
+    key: str
+    fired: dict  # element → set of fired feature names
+    status: dict  # element → labelled status
+
+
+@dataclass
+class Fitted:
+    element: str
+    features: list[str]
+    weights: dict[str, float]
+    thresholds: dict[str, float]
+    c: float
+    agreement_before: float = 0.0
+    agreement_after: float = 0.0
+    loo_agreement: float = 0.0
+    n: int = 0
+    notes: list = field(default_factory=list)
+
+
+def collect(real_dir: Path, labels: dict, keys: list[str], ruleset, progress=None) -> list[Sample]:
+    """Which features of each element fire in each labelled notice."""
+    from . import analysis as analysis_mod
+    from . import language
+    from .document import parse
+    from .engine import resolve_element, tokenise
+
+    samples = []
+    for n, key in enumerate(keys):
+        if progress:
+            progress(n, len(keys), key)
+        lang, ident = key.split("/")
+        text = (real_dir / lang / f"{ident}.txt").read_bytes().decode("utf-8")
+        doc = parse(text, f"{ident}.txt")
+        analysis = analysis_mod.build(doc, language.split_languages, None, ruleset.settings["quote_mention_max"])
+        run = Run(analysis, ruleset.compiler, ruleset.automata, doc.front_matter, resolve_element(ruleset))
+        if analysis.segments:
+            tokenise(analysis, ruleset, run)
+        fired = {}
+        for element in ELEMENTS:
+            names = set()
+            for feature in ruleset.elements[element].features:
+                if any(det.hits(run) for det in feature.detectors.values()):
+                    names.add(feature.name)
+            fired[element] = names
+        samples.append(Sample(key, fired, {e: labels[key][e]["status"] for e in ELEMENTS}))
+    return samples
+
+
+def _agreement(samples, element, weights, present) -> float:
+    right = 0
+    for s in samples:
+        names = [n for n in s.fired[element] if n in weights]
+        got = bool(names) and sum(weights[n] for n in names) >= present - 1e-9
+        right += got == (s.status[element] == "present")
+    return right / len(samples) if samples else 1.0
+
+
+def _fit_one(samples, element, features, c):
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    rows = [[1.0 if f in s.fired[element] else 0.0 for f in features] for s in samples]
+    targets = np.array([s.status[element] == "present" for s in samples], dtype=int)
+    if targets.min() == targets.max():
+        raise FitError(f"{element}: every notice has the same label; nothing to fit")
+    model = LogisticRegression(C=c, max_iter=10_000)
+    model.fit(np.array(rows), targets)
+    return {f: float(w) for f, w in zip(features, model.coef_[0])}, -float(model.intercept_[0])
+
+
+def fit(samples: list[Sample], ruleset, grid=C_GRID) -> list[Fitted]:
+    out = []
+    for element in ELEMENTS:
+        el = ruleset.elements[element]
+        features = [f.name for f in el.features if f.weight is not None]
+        fixed = {f.name: el.weight_of(f) for f in el.features}
+        fitted = Fitted(element, features, {}, {}, 0.0, n=len(samples))
+        fitted.agreement_before = _agreement(samples, element, fixed, el.thresholds["present"])
+        used = [f for f in features if any(f in s.fired[element] for s in samples)]
+        for f in features:
+            if f not in used:
+                fitted.notes.append(f"{f}: never fires in these notices; its weight is kept")
+        best = None
+        for c in grid:  # leave-one-out agreement for each strength; ties go to the stronger penalty
+            right = 0
+            for i in range(len(samples)):
+                rest = samples[:i] + samples[i + 1:]
+                w, t = _fit_one(rest, element, used, c)
+                right += _agreement([samples[i]], element, w, t) == 1.0
+            score = right / len(samples)
+            if best is None or score > best[0] + 1e-9:
+                best = (score, c)
+        fitted.loo_agreement, fitted.c = best
+        weights, present = _fit_one(samples, element, used, fitted.c)
+        fitted.weights = {f: round(weights.get(f, fixed[f]), 2) for f in features}
+        fitted.thresholds = {"present": round(present, 2)}
+        fitted.agreement_after = _agreement(samples, element, fitted.weights, fitted.thresholds["present"])
+        out.append(fitted)
+    return out
+
+
+_NUMBER = r"-?\d+(?:\.\d+)?"
+
+
+def write(ruleset, fitted: list[Fitted]) -> list[str]:
+    """Rewrite the numbers on the packs' `weights:` and `thresholds:` lines; the rest of each file
+    (comments, order, layout) stays as written. Returns the files changed."""
+    edits: dict[str, dict[int, dict[str, float]]] = {}  # path → line → key → value
+    for f in fitted:
+        el = ruleset.elements[f.element]
+        for feature in el.features:
+            if feature.name in f.weights and feature.line:
+                edits.setdefault(feature.path, {}).setdefault(feature.line, {})[f.element] = f.weights[feature.name]
+        path, line = el.thresholds_at
+        if not line:
+            raise FitError(f"{f.element}: its thresholds are not written in any pack; add `thresholds:`")
+        edits.setdefault(path, {}).setdefault(line, {}).update(f.thresholds)
+    changed = []
+    for path, lines in edits.items():
+        text = Path(path).read_text(encoding="utf-8").split("\n")
+        for line, values in lines.items():
+            row = text[line - 1]
+            for key, value in values.items():
+                def number(m, value=value):  # an unchanged value keeps its spelling ("1.0")
+                    return m.group(0) if float(m.group(2)) == value else m.group(1) + f"{value:g}"
+
+                row, n = re.subn(rf"(\b{re.escape(key)}:\s*)({_NUMBER})", number, row, count=1)
+                if n != 1:
+                    raise FitError(f"{path}:{line}: expected `{key}: <number>` in a one-line mapping, found {row.strip()!r}")
+            text[line - 1] = row
+        new = "\n".join(text)
+        if new != Path(path).read_text(encoding="utf-8"):
+            Path(path).write_text(new, encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
+def format_fit(fitted: list[Fitted]) -> str:
+    out = []
+    for f in fitted:
+        out.append(f"{f.element}: {f.n} notices, C={f.c:g}; adequate-vs-not agreement {f.agreement_before:.3f} "
+                   f"before, {f.agreement_after:.3f} after (leave-one-out {f.loo_agreement:.3f})")
+        out.append(f"  threshold: present at {f.thresholds['present']:g}")
+        for name in f.features:
+            out.append(f"  {name:<20} {f.weights[name]:+g}")
+        out.extend(f"  note: {n}" for n in f.notes)
+    return "\n".join(out)
+
+
+def load_split(labels_path: Path, name: str) -> list[str]:
+    split = yaml.safe_load(labels_path.with_name("split.yaml").read_text(encoding="utf-8")) or {}
+    if name not in split:
+        raise FitError(f"{labels_path.with_name('split.yaml')}: no {name!r} split")
+    return list(split[name])
