@@ -480,9 +480,12 @@ def _eval_real(path: Path, config_path, fmt, labels_path, split_name, disagreeme
 @click.option("--split", "split_name", default="development", show_default=True,
               help="The part of the split to fit on (corpus/real/split.yaml beside the labels).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Configuration file.")
+@click.option("--corpus", "corpus_path", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Also fit on a corpus labelled in front matter (ours: corpus/), weighted to count as much "
+                   "as the real notices together; it holds the guide's cases real notices seldom show.")
 @click.option("--write", "write_packs", is_flag=True,
               help="Rewrite the numbers on the packs' weights:/thresholds: lines (otherwise only print them).")
-def fit_weights(path, labels_path, split_name, config_path, write_packs) -> None:
+def fit_weights(path, labels_path, split_name, config_path, corpus_path, write_packs) -> None:
     """Fit the evidence weights and element thresholds to labelled real announcements.
 
     PATH is a folder of real announcements (../shared/real). For each element, an ordinal
@@ -490,8 +493,9 @@ def fit_weights(path, labels_path, split_name, config_path, write_packs) -> None
     notice of the split, regularised by leave-one-out agreement; needs scikit-learn
     (pip install -e '.[fit]'). Prints the weights; --write puts them into the packs.
     """
+    from . import api
     from .evaluate_real import default_labels
-    from .fit import FitError, collect, fit, format_fit, load_split, write
+    from .fit import FitError, collect, collect_corpus, fit, format_fit, load_split, write
 
     try:
         import sklearn  # noqa: F401
@@ -510,9 +514,15 @@ def fit_weights(path, labels_path, split_name, config_path, write_packs) -> None
         if sys.stderr.isatty():
             def progress(n, total, key):
                 click.echo(f"\r{n + 1}/{total} {key}   ", nl=False, err=True)
-        samples = collect(Path(path), labels, keys, ruleset, progress)
+        cfg = api.load_config_file(config_path) if config_path else api.resolve_config(None, Path.cwd() / "x")
+        samples = collect(Path(path), labels, keys, cfg, progress)
         if progress:
             click.echo("\r" + " " * 40 + "\r", nl=False, err=True)
+        if corpus_path:
+            extra = collect_corpus(Path(corpus_path), cfg)
+            for s in extra:  # the corpus together weighs as much as the real notices together
+                s.weight = len(samples) / len(extra)
+            samples += extra
         fitted = fit(samples, ruleset)
         click.echo(format_fit(fitted))
         if write_packs:

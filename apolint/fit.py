@@ -19,7 +19,6 @@ from pathlib import Path
 import yaml
 
 from .evaluate_real import ELEMENTS
-from .matchers import Run
 
 C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
 
@@ -33,6 +32,8 @@ class Sample:
     key: str
     fired: dict  # element → set of fired feature names
     status: dict  # element → labelled status
+    weight: float = 1.0  # how much the notice counts in the fit
+    source: str = "real"  # which labelled set it comes from
 
 
 @dataclass
@@ -42,19 +43,16 @@ class Fitted:
     weights: dict[str, float]
     thresholds: dict[str, float]
     c: float
-    agreement_before: float = 0.0
-    agreement_after: float = 0.0
+    agreement_before: dict = field(default_factory=dict)  # source → agreement with the old weights
+    agreement_after: dict = field(default_factory=dict)  # source → agreement with the fitted ones
     loo_agreement: float = 0.0
     n: int = 0
     notes: list = field(default_factory=list)
 
 
-def collect(real_dir: Path, labels: dict, keys: list[str], ruleset, progress=None) -> list[Sample]:
-    """Which features of each element fire in each labelled notice."""
-    from . import analysis as analysis_mod
-    from . import language
-    from .document import parse
-    from .engine import resolve_element, tokenise
+def collect(real_dir: Path, labels: dict, keys: list[str], config=None, progress=None) -> list[Sample]:
+    """Which features of each element fire in each labelled real notice (linted as it is)."""
+    from . import api
 
     samples = []
     for n, key in enumerate(keys):
@@ -62,29 +60,38 @@ def collect(real_dir: Path, labels: dict, keys: list[str], ruleset, progress=Non
             progress(n, len(keys), key)
         lang, ident = key.split("/")
         text = (real_dir / lang / f"{ident}.txt").read_bytes().decode("utf-8")
-        doc = parse(text, f"{ident}.txt")
-        analysis = analysis_mod.build(doc, language.split_languages, None, ruleset.settings["quote_mention_max"])
-        run = Run(analysis, ruleset.compiler, ruleset.automata, doc.front_matter, resolve_element(ruleset))
-        if analysis.segments:
-            tokenise(analysis, ruleset, run)
-        fired = {}
-        for element in ELEMENTS:
-            names = set()
-            for feature in ruleset.elements[element].features:
-                if any(det.hits(run) for det in feature.detectors.values()):
-                    names.add(feature.name)
-            fired[element] = names
-        samples.append(Sample(key, fired, {e: labels[key][e]["status"] for e in ELEMENTS}))
+        result = api.lint_text(text, config=config, path=f"{ident}.txt")
+        samples.append(Sample(key, {e: set(result.elements[e].features) for e in ELEMENTS},
+                              {e: labels[key][e]["status"] for e in ELEMENTS}))
+    return samples
+
+
+def collect_corpus(folder: Path, config=None) -> list[Sample]:
+    """The same for a corpus labelled in front matter (`expect:`), linted with its front matter."""
+    from . import api
+    from .document import parse, read_source
+
+    samples = []
+    for path in sorted(p for p in folder.rglob("*") if p.suffix in (".md", ".txt") and p.name != "README.md"):
+        text = read_source(path)
+        expect = parse(text, str(path)).front_matter.get("expect")
+        if not isinstance(expect, dict) or not all(expect.get(e) in ("present", "weak", "missing") for e in ELEMENTS):
+            continue
+        result = api.lint_text(text, config=config, path=str(path))
+        samples.append(Sample(str(path), {e: set(result.elements[e].features) for e in ELEMENTS},
+                              {e: expect[e] for e in ELEMENTS}, source="corpus"))
     return samples
 
 
 def _agreement(samples, element, weights, present) -> float:
-    right = 0
+    """Weighted share of notices where present-or-not is right."""
+    right = total = 0.0
     for s in samples:
         names = [n for n in s.fired[element] if n in weights]
         got = bool(names) and sum(weights[n] for n in names) >= present - 1e-9
-        right += got == (s.status[element] == "present")
-    return right / len(samples) if samples else 1.0
+        right += s.weight * (got == (s.status[element] == "present"))
+        total += s.weight
+    return right / total if total else 1.0
 
 
 def _fit_one(samples, element, features, c):
@@ -96,7 +103,7 @@ def _fit_one(samples, element, features, c):
     if targets.min() == targets.max():
         raise FitError(f"{element}: every notice has the same label; nothing to fit")
     model = LogisticRegression(C=c, max_iter=10_000)
-    model.fit(np.array(rows), targets)
+    model.fit(np.array(rows), targets, sample_weight=np.array([s.weight for s in samples]))
     return {f: float(w) for f, w in zip(features, model.coef_[0])}, -float(model.intercept_[0])
 
 
@@ -107,26 +114,30 @@ def fit(samples: list[Sample], ruleset, grid=C_GRID) -> list[Fitted]:
         features = [f.name for f in el.features if f.weight is not None]
         fixed = {f.name: el.weight_of(f) for f in el.features}
         fitted = Fitted(element, features, {}, {}, 0.0, n=len(samples))
-        fitted.agreement_before = _agreement(samples, element, fixed, el.thresholds["present"])
+        sources = sorted({s.source for s in samples})
+        fitted.agreement_before = {src: _agreement([s for s in samples if s.source == src], element, fixed,
+                                                   el.thresholds["present"]) for src in sources}
         used = [f for f in features if any(f in s.fired[element] for s in samples)]
         for f in features:
             if f not in used:
                 fitted.notes.append(f"{f}: never fires in these notices; its weight is kept")
         best = None
         for c in grid:  # leave-one-out agreement for each strength; ties go to the stronger penalty
-            right = 0
+            right = total = 0.0
             for i in range(len(samples)):
                 rest = samples[:i] + samples[i + 1:]
                 w, t = _fit_one(rest, element, used, c)
-                right += _agreement([samples[i]], element, w, t) == 1.0
-            score = right / len(samples)
+                right += samples[i].weight * (_agreement([samples[i]], element, w, t) == 1.0)
+                total += samples[i].weight
+            score = right / total
             if best is None or score > best[0] + 1e-9:
                 best = (score, c)
         fitted.loo_agreement, fitted.c = best
         weights, present = _fit_one(samples, element, used, fitted.c)
         fitted.weights = {f: round(weights.get(f, fixed[f]), 2) for f in features}
         fitted.thresholds = {"present": round(present, 2)}
-        fitted.agreement_after = _agreement(samples, element, fitted.weights, fitted.thresholds["present"])
+        fitted.agreement_after = {src: _agreement([s for s in samples if s.source == src], element, fitted.weights,
+                                                  fitted.thresholds["present"]) for src in sources}
         out.append(fitted)
     return out
 
@@ -170,8 +181,10 @@ def write(ruleset, fitted: list[Fitted]) -> list[str]:
 def format_fit(fitted: list[Fitted]) -> str:
     out = []
     for f in fitted:
-        out.append(f"{f.element}: {f.n} notices, C={f.c:g}; adequate-vs-not agreement {f.agreement_before:.3f} "
-                   f"before, {f.agreement_after:.3f} after (leave-one-out {f.loo_agreement:.3f})")
+        agree = ", ".join(f"{src} {f.agreement_before[src]:.3f} → {f.agreement_after[src]:.3f}"
+                          for src in f.agreement_after)
+        out.append(f"{f.element}: {f.n} notices, C={f.c:g}; present-or-not agreement {agree} "
+                   f"(leave-one-out {f.loo_agreement:.3f})")
         out.append(f"  threshold: present at {f.thresholds['present']:g}")
         for name in f.features:
             out.append(f"  {name:<20} {f.weights[name]:+g}")

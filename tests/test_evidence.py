@@ -227,7 +227,7 @@ def test_fitter_learns_weights_that_separate_the_labels():
         s.status["impact"] = s.status["remedy"] = "present"
         s.fired["impact"], s.fired["remedy"] = {"count"}, {"done"}
     (resp, impact, remedy) = fit(samples, ruleset)
-    assert resp.agreement_after == 1.0 and impact.agreement_after == 1.0
+    assert resp.agreement_after == {"real": 1.0} and impact.agreement_after == {"real": 1.0}
     w, t = resp.weights, resp.thresholds["present"]
     assert w["owned"] >= t and w["owned"] + w["deflection"] >= t  # owned, with or without a deflection
     assert w["deflection"] < t and w["agentless"] < t

@@ -141,3 +141,25 @@ def real_report(pipelines):
 def test_real_set_is_read_whole(real_report):
     assert not real_report.errors, real_report.errors
     assert sum(p.files for p in real_report.parts.values()) == 154
+
+
+def test_committed_weights_are_what_the_fit_command_gives(real_report):
+    """The weights in the packs are reproducible: `apolint fit-weights ../shared/real --corpus corpus/`
+    fits the same numbers again from the development split and our corpus."""
+    pytest.importorskip("sklearn", reason="the fitter's optional extra (pip install -e '.[fit]')")
+    from apolint import api
+    from apolint.fit import collect, collect_corpus, fit, load_split
+
+    cfg = api.Config(root=ROOT)
+    ruleset = api.ruleset_for(cfg)
+    labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+    samples = collect(REAL_DIR, labels, load_split(LABELS, "development"), cfg)
+    extra = collect_corpus(ROOT / "corpus", cfg)
+    for s in extra:
+        s.weight = len(samples) / len(extra)
+    for fitted in fit(samples + extra, ruleset):
+        element = ruleset.elements[fitted.element]
+        assert element.thresholds["present"] == fitted.thresholds["present"], fitted.element
+        for feature in element.features:
+            if feature.name in fitted.weights:
+                assert feature.weight == fitted.weights[feature.name], (fitted.element, feature.name)
