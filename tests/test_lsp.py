@@ -299,6 +299,25 @@ def test_hover_shows_the_finding_and_the_rules_documentation(rich):
     assert rich.hover(rich.zh_uri, 3, 0) is None  # an empty line between paragraphs
 
 
+def test_hover_on_evidence_shows_the_feature_and_the_elements_score(rich):
+    # "Our deployment caused" is evidence for responsibility (an owned cause), not a finding
+    hover = rich.hover(rich.en_uri, 0, 50)
+    text = hover.contents.value
+    result = api.lint_text(EN, path="en.md")
+    owned = [ev for ev in result.elements["responsibility"].evidence if ev.feature == "owned-cause"]
+    assert [ev.text for ev in owned] == ["Our deployment caused"]
+    assert hover.range == rng(0, 47, 0, 68)
+    assert text.startswith(f"Evidence for responsibility (owned-cause {owned[0].weight:+g}): responsibility is present "
+                           f"with score {result.elements['responsibility'].score:+g}\nresponsibility present (")
+
+
+def test_hover_on_an_element_finding_adds_its_evidence(rich):
+    hover = rich.hover(rich.zh_uri, 2, 31)  # inside "正在全力修复": missing-remedy (weak)
+    text = hover.contents.value
+    assert text.startswith("[missing-remedy] warning: ")
+    assert "\nEvidence: remedy weak (" in text and "effort-only" in text
+
+
 def test_code_action_applies_a_safe_fix_and_diagnostics_update(rich):
     uri = rich.en_uri
     diags = [p for p in rich.published if p.uri == uri][-1].diagnostics
