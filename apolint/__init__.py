@@ -11,10 +11,10 @@ __version__ = "0.1.0"
 __all__ = ["lint_text", "lint_file", "__version__"]
 
 
-def lint_text(text, lang=None, config=None, path="<text>"):
+def lint_text(text, lang=None, config=None, path="<text>", stage=None, complete_evidence=False):
     from .api import lint_text as _lint_text
 
-    return _lint_text(text, lang=lang, config=config, path=path)
+    return _lint_text(text, lang=lang, config=config, path=path, stage=stage, complete_evidence=complete_evidence)
 
 
 def lint_file(path, lang=None, config=None, encoding=None):

@@ -311,7 +311,7 @@ def explain(rule_id, why_file, lang, stage, config_path) -> None:
         cfg = api.resolve_config(config_path, why_file)
         try:
             result = api.lint_text(text, lang=None if lang in (None, "auto") else lang, config=cfg, path=why_file,
-                                   stage=stage)
+                                   stage=stage, complete_evidence=True)
             ruleset = api.ruleset_for(cfg)
         except SourceError as exc:
             _fail(str(exc))

@@ -94,13 +94,17 @@ def resolve_element(ruleset: RuleSet):
         total = 0.0
         evidence: list[Evidence] = []
         weights: dict[str, float] = {}
-        for feature in element.features:
+        # Strongest features first; stop as soon as the rest cannot change the status (the evidence
+        # reported is then what decided it). `complete_evidence` weighs every feature (explain --why).
+        order, rest_up, rest_down = element.decision_order()
+        for i, (feature, weight) in enumerate(order):
+            if not run.complete_evidence and element.settled(total, bool(weights), rest_up[i], rest_down[i]):
+                break
             spans = set()
-            for lang, det in feature.detectors.items():
+            for det in feature.detectors.values():
                 spans.update(det.hits(run))
             if not spans:
                 continue
-            weight = element.weight_of(feature)
             weights[feature.name] = weight
             total += weight
             evidence.extend(Evidence(s, e, run.analysis.source(s, e), feature.name, weight) for s, e in spans)
@@ -169,13 +173,14 @@ def _token_matcher(ruleset: RuleSet, lang: str, nlp):
 
 
 def lint_document(doc: Document, ruleset: RuleSet, lang: str | None = None, stage: str | None = None,
-                  template: bool | None = None) -> FileResult:
+                  template: bool | None = None, complete_evidence: bool = False) -> FileResult:
     """Lint one document. `stage` (an option) wins over front matter; `template` comes from the
     configuration's `templates` globs when front matter does not say."""
     # --lang forces one language; front matter `lang` names the main language of a mixed document
     declared = doc.front_matter.get("lang") if doc.front_matter.get("lang") in ("zh", "en") else None
     analysis = analysis_mod.build(doc, language.split_languages, lang, ruleset.settings["quote_mention_max"])
     run = Run(analysis, ruleset.compiler, ruleset.automata, doc.front_matter, resolve_element(ruleset))
+    run.complete_evidence = complete_evidence
     main = lang or declared or (analysis.languages[0] if analysis.languages else None)
     run.main_language = main or "en"
     result = FileResult(path=doc.path, lang=main)

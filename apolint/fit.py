@@ -60,7 +60,7 @@ def collect(real_dir: Path, labels: dict, keys: list[str], config=None, progress
             progress(n, len(keys), key)
         lang, ident = key.split("/")
         text = (real_dir / lang / f"{ident}.txt").read_bytes().decode("utf-8")
-        result = api.lint_text(text, config=config, path=f"{ident}.txt")
+        result = api.lint_text(text, config=config, path=f"{ident}.txt", complete_evidence=True)
         samples.append(Sample(key, {e: set(result.elements[e].features) for e in ELEMENTS},
                               {e: labels[key][e]["status"] for e in ELEMENTS}))
     return samples
@@ -77,7 +77,7 @@ def collect_corpus(folder: Path, config=None) -> list[Sample]:
         expect = parse(text, str(path)).front_matter.get("expect")
         if not isinstance(expect, dict) or not all(expect.get(e) in ("present", "weak", "missing") for e in ELEMENTS):
             continue
-        result = api.lint_text(text, config=config, path=str(path))
+        result = api.lint_text(text, config=config, path=str(path), complete_evidence=True)
         samples.append(Sample(str(path), {e: set(result.elements[e].features) for e in ELEMENTS},
                               {e: expect[e] for e in ELEMENTS}, source="corpus"))
     return samples

@@ -478,6 +478,7 @@ class Run:
         self.severity: str | None = None
         self.channel: str | None = None
         self.template: bool = False
+        self.complete_evidence = False  # weigh every evidence feature, not only until a status is settled
         langs = analysis.languages
         self.present = frozenset(langs)  # the languages with text in this document
         self.main_language = langs[0] if langs else "en"

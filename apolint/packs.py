@@ -119,6 +119,7 @@ class Element:
     features: list[Feature] = field(default_factory=list)
     thresholds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
     thresholds_at: tuple[str, int | None] = ("", None)  # where the thresholds are written
+    _order: tuple | None = field(default=None, repr=False, compare=False)  # decision_order(), once built
 
     def status_of(self, score: float, fired: bool) -> str:
         if not fired:
@@ -128,6 +129,33 @@ class Element:
         if score >= self.thresholds.get("weak", float("-inf")) - 1e-9:
             return "weak"
         return "missing"
+
+    def decision_order(self) -> tuple[list, list, list]:
+        """The features by falling |weight|, and for each position the most the features from there
+        on can still add (rest_up) and take away (rest_down)."""
+        cached = self._order
+        if cached is None:
+            order = sorted(((f, self.weight_of(f)) for f in self.features), key=lambda fw: -abs(fw[1]))
+            up, down = [0.0] * (len(order) + 1), [0.0] * (len(order) + 1)
+            for i in range(len(order) - 1, -1, -1):
+                w = order[i][1]
+                up[i], down[i] = up[i + 1] + max(w, 0.0), down[i + 1] + min(w, 0.0)
+            cached = self._order = (order, up, down)
+        return cached
+
+    def settled(self, score: float, fired: bool, up: float, down: float) -> bool:
+        """Whether the features still to weigh (adding at most `up`, at least `down`) cannot change
+        the status any more."""
+        if not fired:
+            return False  # one more hit could still make it weak
+        eps = 1e-9
+        present = self.thresholds["present"]
+        if score + down >= present - eps:
+            return True  # present whatever follows
+        if score + up >= present - eps:
+            return False
+        weak = self.thresholds.get("weak")
+        return weak is None or score + down >= weak - eps or score + up < weak - eps
 
     def feature(self, name: str) -> Feature | None:
         return next((f for f in self.features if f.name == name), None)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import apolint
 from apolint import packs
 from apolint.config import load_config_file
 from apolint.yamlsource import SourceError
@@ -19,6 +20,13 @@ EVIDENCE_DIR = PACKS / "evidence"
 @pytest.fixture(scope="module")
 def config(pipelines):
     return load_config_file(EVIDENCE_DIR / ".apolint.yaml")
+
+
+def full(text, config):
+    """Lint weighing every feature (as explain --why does), not only until each status is settled."""
+    result = apolint.lint_text(text, config=config, path="draft.md", complete_evidence=True)
+    assert result.error is None, result.error
+    return result
 
 
 def element(result, name):
@@ -41,18 +49,30 @@ def element(result, name):
     ("Logins failed this morning.", ("missing", 0.0, [])),
 ])
 def test_status_is_the_weighted_sum_against_the_threshold(config, text, expected):
-    assert element(lint(text, config), "responsibility") == expected
+    assert element(full(text, config), "responsibility") == expected
+    assert element(lint(text, config), "responsibility")[0] == expected[0]
+
+
+def test_evidence_stops_where_the_status_is_settled(config):
+    # owned (2.0) is weighed first; once the deflection (−1.0) is known not to fire, nothing left
+    # can pull the score under 1.5, so the small agentless feature is not weighed
+    result = lint("我们的变更导致服务出现故障。", config)
+    assert element(result, "responsibility") == ("present", 2.0, [(1, 1, "我们的变更", "owned", 2.0)])
+    # a deflection that fires keeps the weighing going: the status depends on what follows
+    result = lint("我们的变更和第三方导致服务出现故障。", config)
+    # … until nothing left could lift it to 1.5: the agentless 0.25 is not weighed either
+    assert element(result, "responsibility")[:2] == ("weak", 1.0)
 
 
 def test_a_weak_threshold_separates_weak_from_missing(config):
     # impact: present at 1.0, weak at 0.5; agentless weighs 0.5 for impact
     assert element(lint("服务出现故障。", config), "impact")[0] == "weak"
-    assert element(lint("约15%的用户服务出现故障。", config), "impact") == (
+    assert element(full("约15%的用户服务出现故障。", config), "impact") == (
         "present", 1.5, [(1, 2, "15%", "count", 1.0), (1, 10, "出现故障", "agentless", 0.5)])
 
 
 def test_json_evidence_names_feature_and_weight(config):
-    data = lint("由于第三方，服务出现故障。", config).to_json()
+    data = full("由于第三方，服务出现故障。", config).to_json()
     assert data["elements"]["responsibility"] == {
         "status": "weak", "score": -0.75,
         "evidence": [{"line": 1, "column": 3, "text": "第三方", "feature": "deflection", "weight": -1.0},

@@ -290,8 +290,10 @@ def test_hover_shows_the_finding_and_the_rules_documentation(rich):
     assert hover.range == rng(2, 14, 2, 18)
     assert hover.contents.kind == T.MarkupKind.PlainText
     text = hover.contents.value
-    assert text.startswith('[vague-scope] warning: "部分用户" does not say how many were affected.\n'
-                           "Suggestion: 给出数量或比例：「约15%的用户」「约2000笔订单」。")
+    # the span is both a vague-scope finding and the weak evidence missing-impact points at
+    assert text.startswith('[missing-impact] warning: "部分用户" does not measure the impact')
+    assert ('\n\n[vague-scope] warning: "部分用户" does not say how many were affected.\n'
+            "Suggestion: 给出数量或比例：「约15%的用户」「约2000笔订单」。") in text
     rule = api.ruleset_for(api.Config()).rule("vague-scope")[0]
     assert rule.why.strip().split("\n")[0] in text
     assert "✗ 部分用户无法登录。" in text and "✓ About 15% of users could not log in between 09:10 and 09:40." in text

@@ -40,7 +40,7 @@ def _marked(text: str, gold: list, found: list) -> str:
 
 def show(key: str, label: dict, brief: bool = False) -> str:
     text = read_text(key)
-    result = api.lint_text(text, path=key + ".txt")
+    result = api.lint_text(text, path=key + ".txt", complete_evidence=True)
     lines = [f"===== {key}"]
     for element in ELEMENTS:
         got = result.elements[element]
