@@ -446,23 +446,35 @@ def eval_cmd(path, config_path, fmt, min_f1, ignore, labels_path, split_name, di
         sys.exit(1)
 
 
+def _progress():
+    """A "12/106 en/r013" counter on a terminal's stderr while a long command runs, else None."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(n, total, key):
+        click.echo(f"\r{n + 1}/{total} {key}   ", nl=False, err=True)
+
+    return show
+
+
+def _progress_done() -> None:
+    if sys.stderr.isatty():
+        click.echo("\r" + " " * 40 + "\r", nl=False, err=True)
+
+
 def _eval_real(path: Path, config_path, fmt, labels_path, split_name, disagreements) -> None:
     from .evaluate_real import SPLITS, RealSetError, default_labels, evaluate_real, format_real_report
 
     labels = Path(labels_path) if labels_path else default_labels()
     if labels is None:
         _fail("no labels for the real set: pass --labels FILE (corpus/real/labels.yaml in an apolint checkout)")
-    progress = None
-    if sys.stderr.isatty():
-        def progress(n, total, key):
-            click.echo(f"\r{n + 1}/{total} {key}   ", nl=False, err=True)
     try:
         report = evaluate_real(path, labels, config_path=config_path,
-                               splits=SPLITS if split_name == "both" else (split_name,), progress=progress)
+                               splits=SPLITS if split_name == "both" else (split_name,), progress=_progress())
     except (SourceError, RealSetError) as exc:
         _fail(str(exc))
-    if progress:
-        click.echo("\r" + " " * 40 + "\r", nl=False, err=True)
+    finally:
+        _progress_done()
     if fmt == "json":
         import json
 
@@ -488,8 +500,8 @@ def _eval_real(path: Path, config_path, fmt, labels_path, split_name, disagreeme
 def fit_weights(path, labels_path, split_name, config_path, corpus_path, write_packs) -> None:
     """Fit the evidence weights and element thresholds to labelled real announcements.
 
-    PATH is a folder of real announcements (../shared/real). For each element, an ordinal
-    logistic model of missing < weak < present on the evidence features that fire in each
+    PATH is a folder of real announcements (../shared/real). For each element, a logistic
+    regression of present against weak or missing on the evidence features that fire in each
     notice of the split, regularised by leave-one-out agreement; needs scikit-learn
     (pip install -e '.[fit]'). Prints the weights; --write puts them into the packs.
     """
@@ -510,19 +522,13 @@ def fit_weights(path, labels_path, split_name, config_path, corpus_path, write_p
     ruleset = _ruleset(config_path)
     try:
         keys = [k for k in load_split(labels_file, split_name) if k in labels]
-        progress = None
-        if sys.stderr.isatty():
-            def progress(n, total, key):
-                click.echo(f"\r{n + 1}/{total} {key}   ", nl=False, err=True)
         cfg = api.load_config_file(config_path) if config_path else api.resolve_config(None, Path.cwd() / "x")
-        samples = collect(Path(path), labels, keys, cfg, progress)
-        if progress:
-            click.echo("\r" + " " * 40 + "\r", nl=False, err=True)
-        if corpus_path:
-            extra = collect_corpus(Path(corpus_path), cfg)
-            for s in extra:  # the corpus together weighs as much as the real notices together
-                s.weight = len(samples) / len(extra)
-            samples += extra
+        try:
+            samples = collect(Path(path), labels, keys, cfg, _progress())
+        finally:
+            _progress_done()
+        if corpus_path:  # the corpus together weighs as much as the real notices together
+            samples += collect_corpus(Path(corpus_path), cfg, weigh_as=len(samples))
         fitted = fit(samples, ruleset)
         click.echo(format_fit(fitted))
         if write_packs:

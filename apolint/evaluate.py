@@ -79,13 +79,19 @@ class Report:
         }
 
 
+def corpus_files(path: Path) -> list[Path]:
+    """The announcements of a corpus folder (every .md and .txt but README.md), or the one file named."""
+    if not path.is_dir():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.suffix in (".md", ".txt") and p.name != "README.md")
+
+
 def evaluate(path: Path, config_path: str | None = None, ignore: tuple[str, ...] = ()) -> Report:
     """Score every labelled file under `path`; rule ids or families in `ignore` are not scored
     (for a corpus labelled before those rules existed)."""
     from . import api
 
-    files = sorted(p for p in path.rglob("*") if p.suffix in (".md", ".txt") and p.name != "README.md") \
-        if path.is_dir() else [path]
+    files = corpus_files(path)
     report = Report()
     for file in files:
         try:

@@ -139,8 +139,15 @@ class RealReport:
         return out
 
 
-def _overlaps(span, others) -> bool:
+def overlaps(span, others) -> bool:
+    """Whether a (start, end) span shares a code point with any of the others."""
     return any(span[0] < o[1] and o[0] < span[1] for o in others)
+
+
+def read_real(real_dir: Path, key: str) -> str:
+    """The text of a real announcement by its key ("en/r005"), as labelled: UTF-8, line ends untouched."""
+    lang, ident = key.split("/")
+    return (real_dir / lang / f"{ident}.txt").read_bytes().decode("utf-8")
 
 
 def evaluate_real(real_dir: Path, labels_path: Path, split_path: Path | None = None,
@@ -168,7 +175,7 @@ def evaluate_real(real_dir: Path, labels_path: Path, split_path: Path | None = N
         lang, ident = key.split("/")
         path = real_dir / lang / f"{ident}.txt"
         try:
-            text = path.read_bytes().decode("utf-8")
+            text = read_real(real_dir, key)
         except (OSError, UnicodeDecodeError) as exc:
             report.errors.append(f"{key}: cannot read {path}: {exc}")
             continue
@@ -197,12 +204,12 @@ def _score_file(part: Part, key: str, label: dict, result, family_of: dict) -> N
     part.vague_labelled += len(gold_vague)
     part.vague_reported += len(reported)
     for span in gold_vague:
-        if _overlaps(span, reported):
+        if overlaps(span, reported):
             part.vague_found += 1
         else:
             part.disagreements.append((key, "vague span missed", f"{span[0]}-{span[1]}", "none"))
     for f in vague:
-        if _overlaps((f.start, f.end), gold_vague):
+        if overlaps((f.start, f.end), gold_vague):
             part.vague_right += 1
         else:
             part.disagreements.append((key, "vague span not labelled", "none", f"{f.rule} {f.text!r}"))

@@ -85,10 +85,10 @@ def _what_would_change(element, result) -> list[str]:
     present_at = element.thresholds["present"]
     lines = []
     if result.status == "present":
-        for feature, weight, _ in fired_features(result):
-            if weight > 0 and result.score - weight < present_at - 1e-9:
-                lines.append(f"  without {feature} it would be {'weak' if len(result.features) > 1 else 'missing'}")
-        return (["  decisive:"] + [f"  {line.strip()}" for line in lines]) if lines else []
+        without = "weak" if len(result.features) > 1 else "missing"
+        lines = [f"  without {feature} it would be {without}" for feature, weight, _ in fired_features(result)
+                 if weight > 0 and result.score - weight < present_at - 1e-9]
+        return ["  decisive:"] + lines if lines else []
     for feature in element.features:
         weight = element.weight_of(feature)
         if feature.template_only:  # a placeholder slot: only a template can add it

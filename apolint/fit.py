@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from .evaluate_real import ELEMENTS
+from .evaluate_real import ELEMENTS, read_real
 
 C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
 
@@ -58,21 +58,22 @@ def collect(real_dir: Path, labels: dict, keys: list[str], config=None, progress
     for n, key in enumerate(keys):
         if progress:
             progress(n, len(keys), key)
-        lang, ident = key.split("/")
-        text = (real_dir / lang / f"{ident}.txt").read_bytes().decode("utf-8")
-        result = api.lint_text(text, config=config, path=f"{ident}.txt", complete_evidence=True)
+        result = api.lint_text(read_real(real_dir, key), config=config, path=f"{key.split('/')[1]}.txt",
+                               complete_evidence=True)
         samples.append(Sample(key, {e: set(result.elements[e].features) for e in ELEMENTS},
                               {e: labels[key][e]["status"] for e in ELEMENTS}))
     return samples
 
 
-def collect_corpus(folder: Path, config=None) -> list[Sample]:
-    """The same for a corpus labelled in front matter (`expect:`), linted with its front matter."""
+def collect_corpus(folder: Path, config=None, weigh_as: int | None = None) -> list[Sample]:
+    """The same for a corpus labelled in front matter (`expect:`), linted with its front matter.
+    With `weigh_as`, the corpus together weighs as much as that many notices (the real ones)."""
     from . import api
     from .document import parse, read_source
+    from .evaluate import corpus_files
 
     samples = []
-    for path in sorted(p for p in folder.rglob("*") if p.suffix in (".md", ".txt") and p.name != "README.md"):
+    for path in corpus_files(folder):
         text = read_source(path)
         expect = parse(text, str(path)).front_matter.get("expect")
         if not isinstance(expect, dict) or not all(expect.get(e) in ("present", "weak", "missing") for e in ELEMENTS):
@@ -80,6 +81,9 @@ def collect_corpus(folder: Path, config=None) -> list[Sample]:
         result = api.lint_text(text, config=config, path=str(path), complete_evidence=True)
         samples.append(Sample(str(path), {e: set(result.elements[e].features) for e in ELEMENTS},
                               {e: expect[e] for e in ELEMENTS}, source="corpus"))
+    if weigh_as and samples:
+        for s in samples:
+            s.weight = weigh_as / len(samples)
     return samples
 
 

@@ -154,9 +154,7 @@ def test_committed_weights_are_what_the_fit_command_gives(real_report):
     ruleset = api.ruleset_for(cfg)
     labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
     samples = collect(REAL_DIR, labels, load_split(LABELS, "development"), cfg)
-    extra = collect_corpus(ROOT / "corpus", cfg)
-    for s in extra:
-        s.weight = len(samples) / len(extra)
+    extra = collect_corpus(ROOT / "corpus", cfg, weigh_as=len(samples))
     for fitted in fit(samples + extra, ruleset):
         element = ruleset.elements[fitted.element]
         assert element.thresholds["present"] == fitted.thresholds["present"], fitted.element

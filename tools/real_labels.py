@@ -34,12 +34,14 @@ from pathlib import Path
 
 import yaml
 
-ELEMENTS = ("responsibility", "impact", "remedy")
-STATUSES = ("present", "weak", "missing")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from apolint.evaluate_real import ELEMENTS, overlaps as _overlaps, read_real  # noqa: E402
+from apolint.matchers import STATUSES  # noqa: E402
+
 VAGUE_RULES = ("vague-scope", "vague-time", "vague-cause", "vague-action", "vague-hedge", "vague-minimise")
 FIRE_RULES = ("blame-shifting", "non-apology", "over-apology-count", "over-apology-intensifier",
               "over-apology-empty", "missing-empathy", "missing-compensation", "over-disclosure", "overpromise")
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def real_dir() -> Path:
@@ -47,8 +49,7 @@ def real_dir() -> Path:
 
 
 def read_text(key: str) -> str:
-    lang, ident = key.split("/")
-    return (real_dir() / lang / f"{ident}.txt").read_bytes().decode("utf-8")
+    return read_real(real_dir(), key)
 
 
 def sha256(text: str) -> str:
@@ -160,10 +161,6 @@ def _kappa(pairs: list[tuple[str, str]]) -> float:
     cats = {c for p in pairs for c in p}
     expected = sum((sum(a == c for a, _ in pairs) / n) * (sum(b == c for _, b in pairs) / n) for c in cats)
     return (observed - expected) / (1 - expected) if expected < 1 else 1.0
-
-
-def _overlaps(span, others) -> bool:
-    return any(span[0] < o[1] and o[0] < span[1] for o in others)
 
 
 def agreement(a: dict, b: dict) -> dict:
