@@ -1,0 +1,114 @@
+"""Measure how broadly the packs' lexicons cover the language, with probe sentences.
+
+    python tools/probes.py                      # both languages, both halves, a table per language
+    python tools/probes.py --lang zh --failures development   # the development probes that fail
+
+A probe (corpus/probes/{en,zh}.yaml, our own writing) is one notice-like sentence and what a strict
+reader sees in it: `expect: FEATURE` (an evidence feature of rules/core.yaml must fire), `expect:
+vague-RULE` with `span` (the rule must flag a finding overlapping that substring), or `expect_not:`
+(the same must not happen). Probes were written by people who had not seen the packs or the real
+set, to test the language, not our wording. Every other probe is validation (fixed by position
+before any tuning): tune on development failures only, and report both halves side by side.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from apolint import api  # noqa: E402
+
+PROBES = ROOT / "corpus" / "probes"
+HALVES = ("development", "validation")
+
+
+@dataclass
+class Tally:
+    passed: int = 0
+    total: int = 0
+    failures: list = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.passed / self.total if self.total else 1.0
+
+
+def half_of(index: int) -> str:
+    """Fixed by position, before any tuning: even probes develop, odd ones validate."""
+    return HALVES[index % 2]
+
+
+def load(lang: str) -> list[dict]:
+    return yaml.safe_load((PROBES / f"{lang}.yaml").read_text(encoding="utf-8"))
+
+
+def probe_holds(probe: dict, lang: str) -> tuple[bool, str]:
+    """Whether the linter sees in the probe what its writer said a reader sees; and what it saw."""
+    text = probe["text"]
+    target = probe.get("expect") or probe["expect_not"]
+    result = api.lint_text(text, lang=lang, complete_evidence=True)
+    if target.startswith("vague-"):
+        start = text.index(probe["span"])
+        end = start + len(probe["span"])
+        hits = [f for f in result.findings if f.rule == target and f.start < end and start < f.end]
+        seen = sorted({f"{f.rule}:{text[f.start:f.end]}" for f in result.findings if f.rule.startswith("vague-")})
+        fired = bool(hits)
+    else:
+        features = [ev for element in result.elements.values() for ev in element.evidence]
+        seen = sorted({f"{ev.feature}:{' '.join(ev.text.split())}" for ev in features})
+        fired = any(ev.feature == target for ev in features)
+    return fired == ("expect" in probe), "; ".join(seen)
+
+
+def measure(lang: str) -> dict[str, dict[str, Tally]]:
+    """{half: {'expect FEATURE' | 'expect_not FEATURE': Tally}}"""
+    tallies: dict[str, dict[str, Tally]] = {half: defaultdict(Tally) for half in HALVES}
+    for index, probe in enumerate(load(lang)):
+        kind = "expect" if "expect" in probe else "expect_not"
+        tally = tallies[half_of(index)][f"{kind} {probe[kind]}"]
+        holds, seen = probe_holds(probe, lang)
+        tally.total += 1
+        tally.passed += holds
+        if not holds:
+            tally.failures.append((index, probe, seen))
+    return tallies
+
+
+def report(lang: str, tallies: dict[str, dict[str, Tally]]) -> str:
+    lines = [f"{lang} probes ({' / '.join(HALVES)})"]
+    for name in sorted(set(tallies["development"]) | set(tallies["validation"])):
+        cells = [tallies[h][name] for h in HALVES]
+        lines.append(f"  {name:<32}" + "".join(f"{t.rate:6.2f} ({t.passed:>2}/{t.total:<2})" for t in cells))
+    for half in HALVES:
+        passed = sum(t.passed for t in tallies[half].values())
+        total = sum(t.total for t in tallies[half].values())
+        lines.append(f"  {half:<12} all {passed}/{total} = {passed / total:.3f}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lang", choices=["en", "zh"], action="append", help="one language (default: both)")
+    ap.add_argument("--failures", choices=["development"],
+                    help="list the failing probes of the development half (validation failures are not shown)")
+    args = ap.parse_args()
+    for lang in args.lang or ["en", "zh"]:
+        tallies = measure(lang)
+        print(report(lang, tallies))
+        if args.failures:
+            for name, tally in sorted(tallies["development"].items()):
+                for index, probe, seen in tally.failures:
+                    print(f"  FAIL #{index} {name}: {probe['text']}" + (f"  [span {probe['span']!r}]" if "span" in probe else ""))
+                    print(f"        saw: {seen}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
