@@ -27,6 +27,9 @@ from apolint import api  # noqa: E402
 
 PROBES = ROOT / "corpus" / "probes"
 HALVES = ("development", "validation")
+# An owned cause and a plain admission both own the failure, and our split between them is ours, not the
+# writer's: a probe of either is met by either.
+SAME_READING = {"owned-cause": {"owned-cause", "admission"}, "admission": {"owned-cause", "admission"}}
 
 
 @dataclass
@@ -63,7 +66,7 @@ def probe_holds(probe: dict, lang: str) -> tuple[bool, str]:
     else:
         features = [ev for element in result.elements.values() for ev in element.evidence]
         seen = sorted({f"{ev.feature}:{' '.join(ev.text.split())}" for ev in features})
-        fired = any(ev.feature == target for ev in features)
+        fired = any(ev.feature in SAME_READING.get(target, {target}) for ev in features)
     return fired == ("expect" in probe), "; ".join(seen)
 
 
