@@ -8,6 +8,7 @@ A *pattern set* is the YAML shape every lexicon, element and rule uses to say wh
     lexicons: [name]      named lexicons of the same language
     any: [pattern set]    alternatives, each with its own filters
     unless_sentence: set  drop a hit whose sentence also matches this set
+    if_sentence: set      keep a hit only if its sentence also matches this set (cues that count together)
     unless_before: set + within: N   drop a hit preceded (same sentence, N characters) by this set
     unless_after: set + within: N    drop a hit followed (same sentence, N characters) by this set
     except: set           drop a hit that overlaps a hit of this set (a lexicon minus some of its uses)
@@ -29,7 +30,7 @@ from .analysis import fold_char, is_cjk, traditional_to_simplified, visible_char
 from .yamlsource import SourceError, YList, YMap, check_keys, check_type
 
 REGEX_TIMEOUT = 1.0  # seconds per regex per document (plus this much per MB of text): no regex can hang a run
-SET_KEYS = {"phrases", "regex", "tokens", "lexicons", "any", "unless_sentence", "unless_before",
+SET_KEYS = {"phrases", "regex", "tokens", "lexicons", "any", "unless_sentence", "if_sentence", "unless_before",
             "unless_after", "when", "except"}
 WINDOW_KEYS = SET_KEYS | {"within"}
 CONDITION_KEYS = {"elements", "min_chars", "front_matter", "stage", "severity", "channel", "template"}
@@ -176,6 +177,7 @@ class Detector:
     token_key: str | None = None
     children: list["Detector"] = field(default_factory=list)
     unless_sentence: "Detector | None" = None
+    if_sentence: "Detector | None" = None
     unless_before: tuple["Detector", int] | None = None
     unless_after: tuple["Detector", int] | None = None
     except_: "Detector | None" = None
@@ -210,6 +212,8 @@ class Detector:
                 found = _merge_overlaps(run.drop_mentions(sorted(set(found))))
             if found and self.unless_sentence:
                 found = [h for h in found if not _any_in(self.unless_sentence.hits(run), *run.analysis.sentence_of(h[0]))]
+            if found and self.if_sentence:
+                found = [h for h in found if _any_in(self.if_sentence.hits(run), *run.analysis.sentence_of(h[0]))]
             if found and self.unless_before:
                 det, within = self.unless_before
                 found = [h for h in found if not _any_in(det.hits(run), max(run.analysis.sentence_of(h[0])[0], h[0] - within), h[0], end_inside=True)]
@@ -230,7 +234,7 @@ def _unwrapped(det: Detector) -> Detector:
     exactly what that one finds: a set's hits are already sorted, merged and free of mentions."""
     only_child = len(det.children) == 1 and not (
         det.phrase_key or det.regexes or det.token_key or det.when or det.except_
-        or det.unless_sentence or det.unless_before or det.unless_after)
+        or det.unless_sentence or det.if_sentence or det.unless_before or det.unless_after)
     return det.children[0] if only_child else det
 
 
@@ -329,9 +333,9 @@ class Compiler:
                 det.children.append(self.compile(alt, lang, path, f"{where}.any[{i}]", allow_elements))
         if "except" in spec:
             det.except_ = self.compile(spec["except"], lang, path, f"{where}.except", allow_elements)
-        if "unless_sentence" in spec:
-            det.unless_sentence = self.compile(spec["unless_sentence"], lang, path, f"{where}.unless_sentence",
-                                               allow_elements)
+        for key in ("unless_sentence", "if_sentence"):
+            if key in spec:
+                setattr(det, key, self.compile(spec[key], lang, path, f"{where}.{key}", allow_elements))
         for key in ("unless_before", "unless_after"):
             if key in spec:
                 sub = spec[key]

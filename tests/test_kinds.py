@@ -165,6 +165,15 @@ def test_unless_sentence_drops_hits_whose_sentence_has_a_number(kinds_config):
     assert spans(r, "t-scoped") == [("t-scoped", 1, 45, 1, 60, "A few customers")]
 
 
+def test_if_sentence_keeps_only_hits_whose_sentence_has_a_number(kinds_config):
+    zh = "部分用户（约15%的用户）无法登录。部分用户无法访问。一些地区，约20位用户。"
+    r = lint(zh, kinds_config)
+    assert spans(r, "t-counted") == [("t-counted", 1, 1, 1, 5, "部分用户"), ("t-counted", 1, 28, 1, 32, "一些地区")]
+    en = "Some users (12% of users) could not log in. A few customers saw errors."
+    r = lint(en, kinds_config)
+    assert spans(r, "t-counted") == [("t-counted", 1, 1, 1, 11, "Some users")]
+
+
 def test_unless_before_drops_hits_preceded_by_the_set_within_the_window(kinds_config):
     # within: 6 characters, same sentence only
     zh = "这并非第三方的问题。并非如此。第三方也有责任。由于第三方故障。"

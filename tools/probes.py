@@ -52,8 +52,22 @@ def load(lang: str) -> list[dict]:
     return yaml.safe_load((PROBES / f"{lang}.yaml").read_text(encoding="utf-8"))
 
 
-def probe_holds(probe: dict, lang: str) -> tuple[bool, str]:
-    """Whether the linter sees in the probe what its writer said a reader sees; and what it saw."""
+# What a sentence with only this feature should do to its element: a probe of an owned cause alone makes
+# responsibility present; one of a deflection or an effort-only promise must not make its element present.
+ELEMENT_READING = {
+    "owned-cause": ("responsibility", True), "admission": ("responsibility", True),
+    "deflection": ("responsibility", False),
+    "affected-count": ("impact", True), "time-window": ("impact", True), "named-region": ("impact", True),
+    "data-statement": ("impact", True),
+    "action-taken": ("remedy", True), "eta": ("remedy", True), "next-update": ("remedy", True),
+    "prevention": ("remedy", True), "compensation": ("remedy", True),
+    "effort-only": ("remedy", False), "recovery-stated": ("remedy", False),
+}
+
+
+def judge(probe: dict, lang: str) -> tuple[bool, str, tuple[str, bool] | None]:
+    """Whether the linter sees in the probe what its writer said a reader sees, what it saw, and (for a
+    positive probe of an element's feature) the element and whether its status reads as the probe says."""
     text = probe["text"]
     target = probe.get("expect") or probe["expect_not"]
     result = api.lint_text(text, lang=lang, complete_evidence=True)
@@ -67,20 +81,30 @@ def probe_holds(probe: dict, lang: str) -> tuple[bool, str]:
         features = [ev for element in result.elements.values() for ev in element.evidence]
         seen = sorted({f"{ev.feature}:{' '.join(ev.text.split())}" for ev in features})
         fired = any(ev.feature in SAME_READING.get(target, {target}) for ev in features)
-    return fired == ("expect" in probe), "; ".join(seen)
+    reading = None
+    if "expect" in probe and target in ELEMENT_READING:
+        element, present = ELEMENT_READING[target]
+        reading = (element, (result.elements[element].status == "present") == present)
+    return fired == ("expect" in probe), "; ".join(seen), reading
+
+
+def probe_holds(probe: dict, lang: str) -> tuple[bool, str]:
+    holds, seen, _ = judge(probe, lang)
+    return holds, seen
 
 
 def measure(lang: str) -> dict[str, dict[str, Tally]]:
-    """{half: {'expect FEATURE' | 'expect_not FEATURE': Tally}}"""
+    """{half: {'expect FEATURE' | 'expect_not FEATURE' | 'element ELEMENT': Tally}}"""
     tallies: dict[str, dict[str, Tally]] = {half: defaultdict(Tally) for half in HALVES}
     for index, probe in enumerate(load(lang)):
         kind = "expect" if "expect" in probe else "expect_not"
-        tally = tallies[half_of(index)][f"{kind} {probe[kind]}"]
-        holds, seen = probe_holds(probe, lang)
-        tally.total += 1
-        tally.passed += holds
-        if not holds:
-            tally.failures.append((index, probe, seen))
+        half = tallies[half_of(index)]
+        holds, seen, reading = judge(probe, lang)
+        for name, ok in [(f"{kind} {probe[kind]}", holds)] + ([(f"element {reading[0]}", reading[1])] if reading else []):
+            half[name].total += 1
+            half[name].passed += ok
+            if not ok:
+                half[name].failures.append((index, probe, seen))
     return tallies
 
 
@@ -90,8 +114,9 @@ def report(lang: str, tallies: dict[str, dict[str, Tally]]) -> str:
         cells = [tallies[h][name] for h in HALVES]
         lines.append(f"  {name:<32}" + "".join(f"{t.rate:6.2f} ({t.passed:>2}/{t.total:<2})" for t in cells))
     for half in HALVES:
-        passed = sum(t.passed for t in tallies[half].values())
-        total = sum(t.total for t in tallies[half].values())
+        features = [t for name, t in tallies[half].items() if not name.startswith("element ")]
+        passed = sum(t.passed for t in features)
+        total = sum(t.total for t in features)
         lines.append(f"  {half:<12} all {passed}/{total} = {passed / total:.3f}")
     return "\n".join(lines)
 
@@ -107,6 +132,8 @@ def main() -> int:
         print(report(lang, tallies))
         if args.failures:
             for name, tally in sorted(tallies["development"].items()):
+                if name.startswith("element "):
+                    continue
                 for index, probe, seen in tally.failures:
                     print(f"  FAIL #{index} {name}: {probe['text']}" + (f"  [span {probe['span']!r}]" if "span" in probe else ""))
                     print(f"        saw: {seen}")
