@@ -9,6 +9,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -72,16 +73,18 @@ def test_options_mean_what_front_matter_means(client):
 
 def test_channel_budget_counts_as_the_channel_does(client):
     sms = post(client, {"text": "a" * 200, "channel": "sms"}).json()["budget"]
-    assert sms == [{"part": "all", "unit": "sms-segments", "used": 2, "max": 2, "characters": 200,
-                    "encoding": "GSM-7"}]
+    assert sms == [{"channel": "sms", "part": "all", "unit": "sms-segments", "used": 2, "max": 2,
+                    "characters": 200, "encoding": "GSM-7"}]
+    front_matter = post(client, {"text": "---\nchannel: SMS\n---\n" + "a" * 200}).json()["budget"]
+    assert front_matter == sms  # the front matter's channel counts when no option names one
     zh = post(client, {"text": "服务已恢复" * 30, "channel": "sms"}).json()["budget"]
-    assert zh == [{"part": "all", "unit": "sms-segments", "used": 3, "max": 2, "characters": 150,
-                   "encoding": "UCS-2"}]
+    assert zh == [{"channel": "sms", "part": "all", "unit": "sms-segments", "used": 3, "max": 2,
+                   "characters": 150, "encoding": "UCS-2"}]
     weibo = post(client, {"text": "服务已恢复 ok", "channel": "weibo"}).json()["budget"]
-    assert weibo == [{"part": "all", "unit": "weighted", "used": 13, "max": 280}]
+    assert weibo == [{"channel": "weibo", "part": "all", "unit": "weighted", "used": 13, "max": 280}]
     push = post(client, {"text": "Payments are back\nAll card payments work again.", "channel": "push"}).json()
-    assert push["budget"] == [{"part": "title", "unit": "chars", "used": 17, "max": 40},
-                              {"part": "body", "unit": "chars", "used": 29, "max": 120}]
+    assert push["budget"] == [{"channel": "push", "part": "title", "unit": "chars", "used": 17, "max": 40},
+                              {"channel": "push", "part": "body", "unit": "chars", "used": 29, "max": 120}]
 
 
 def test_skeletons_are_offered_for_missing_elements(client):
@@ -277,3 +280,28 @@ def test_serve_without_the_web_extra_says_what_to_install():
     assert proc.returncode == 2
     assert proc.stderr == ("Error: apolint serve needs the web extra (starlette is not installed): "
                            "pip install 'apolint[web]'\n")
+
+
+def test_serve_opens_the_browser_and_uses_the_configuration_of_its_folder(tmp_path):
+    (tmp_path / ".apolint.yaml").write_text("rules:\n  vague-scope: off\n  non-apology: error\n", encoding="utf-8")
+    opened = tmp_path / "opened"
+    # webbrowser runs $BROWSER with %s replaced by the address: this one writes the address to a file
+    browser = f'{sys.executable} -c "import pathlib, sys; pathlib.Path(sys.argv[1]).write_text(sys.argv[2])" {opened} %s'
+    server = subprocess.Popen([sys.executable, "-m", "apolint", "serve", "--port", "0", "--open"], cwd=tmp_path,
+                              env=dict(os.environ, PYTHONUNBUFFERED="1", BROWSER=browser),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = server.stdout.readline().split()[2]
+        deadline = time.monotonic() + 20
+        while not opened.exists():
+            assert time.monotonic() < deadline, server.stderr.read()
+            time.sleep(0.05)
+        assert opened.read_text() == url
+        assert httpx.get(url).status_code == 200
+        findings = httpx.post(url + "api/check", json={"text": EN_DRAFT}).json()["files"][0]["findings"]
+        assert [(f["rule"], f["severity"]) for f in findings] == [
+            ("missing-impact", "warning"), ("missing-remedy", "error"), ("missing-responsibility", "warning"),
+            ("non-apology", "error")]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -209,7 +209,9 @@ def _file_html(number: int, result, text: str | None) -> list[str]:
             f'<li>{escape(name)}: {escape(ev.feature)} {ev.weight:+.2f} {ev.line}:{ev.column} '
             f'“{escape(ev.text)}”</li>' for name, ev in evidence) + '</ul></details>')
     if text is not None:
-        out.append('<pre class="text">' + highlighted(text, result.findings) + '</pre>')
+        # the notice's language picks the right CJK glyphs and the screen reader's voice
+        lang = f' lang="{"zh-CN" if result.lang == "zh" else escape(result.lang)}"' if result.lang else ""
+        out.append(f'<pre class="text"{lang}>' + highlighted(text, result.findings) + '</pre>')
     if result.findings:
         out.append('<ol class="findings">')
         for f in result.findings:

@@ -88,18 +88,18 @@ class CheckService:
         return answer
 
     def budget(self, text: str, channel: str | None) -> list[dict]:
-        """How much of each budget of the chosen channel the text uses, counted as `channel-length` counts."""
-        channel_budgets = self.budgets.get((channel or "").strip().lower())
-        if not channel_budgets:
-            return []
-        chars, _ = plain_text(parse(text, DRAFT_PATH))
+        """How much of each budget of the channel (the option, else the front matter's) the text uses,
+        counted as `channel-length` counts."""
+        doc = parse(text, DRAFT_PATH)
+        channel = str(channel or doc.front_matter.get("channel") or "").strip().lower()
+        chars, _ = plain_text(doc)
         spans = part_spans(chars)
         out = []
-        for budget in channel_budgets:
+        for budget in self.budgets.get(channel, []):
             lo, hi = spans[budget["part"]]
             part_text = chars[lo:hi]
-            entry = {"part": budget["part"], "unit": budget["unit"], "used": measure(budget["unit"], part_text),
-                     "max": budget["max"]}
+            entry = {"channel": channel, "part": budget["part"], "unit": budget["unit"],
+                     "used": measure(budget["unit"], part_text), "max": budget["max"]}
             if budget["unit"] == "sms-segments":
                 _, entry["characters"], entry["encoding"] = sms_segments(part_text)
             out.append(entry)

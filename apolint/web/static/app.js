@@ -313,7 +313,6 @@
 
   function drawBudget() {
     const box = $("budget");
-    const channel = pickers.channel.value;
     if (!last.budget.length) { box.replaceChildren(); return; }
     const lines = last.budget.map((b) => {
       const extra = b.unit === "sms-segments" ? t.smsDetail(b.characters, b.encoding) : "";
@@ -323,7 +322,7 @@
       line.dataset.used = String(b.used);
       return line;
     });
-    box.replaceChildren(el("strong", {text: t.budgetFor(channel || "")}), ...lines);
+    box.replaceChildren(el("strong", {text: t.budgetFor(last.budget[0].channel)}), ...lines);
   }
 
   function highlight({findings = [], element = null}) {
