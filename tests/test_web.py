@@ -178,6 +178,26 @@ def test_malformed_requests_get_400_with_a_message(client, body, message):
     assert post(client, {"text": EN_DRAFT}).status_code == 200
 
 
+def test_a_failing_check_is_a_500_with_a_message_and_the_server_keeps_serving(web_service, caplog):
+    class Failing:
+        """The service with a bug for one draft, as a broken rule pack would have."""
+
+        def options(self):
+            return web_service.options()
+
+        def check(self, text, options):
+            if text == "boom":
+                raise KeyError("stage")
+            return web_service.check(text, options)
+
+    with TestClient(create_app(Failing(), allowed_hosts("127.0.0.1", PORT)), base_url=BASE) as failing:
+        response = post(failing, {"text": "boom"})
+        assert (response.status_code, response.json()) == (500, {"error": "the check failed: KeyError: 'stage'"})
+        assert response.headers["content-security-policy"] == CSP
+        assert post(failing, {"text": EN_DRAFT}).status_code == 200
+    assert [r.message for r in caplog.records if r.name == "apolint.serve"] == ["check failed"]
+
+
 def test_only_json_is_accepted(client):
     response = client.post("/api/check", content=b'{"text": "x"}', headers={"Content-Type": "text/plain"})
     assert (response.status_code, response.json()) == (

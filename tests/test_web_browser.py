@@ -159,6 +159,10 @@ def test_hover_and_cursor_show_message_and_suggestion(page):
         'Suggestion: State the scope: "about 15% of users in the EU region could not log in from 14:05 to 14:50 UTC".',
         'warning vague-scope "Some users" does not say how many were affected.',
         'Suggestion: Give a number or share: "about 15% of users", "roughly 2,000 orders".']
+    ActionChains(page).move_to_element(tooltip).perform()  # the tooltip itself can be pointed at
+    assert tooltip.is_displayed()
+    page.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)  # and dismissed
+    assert not tooltip.is_displayed()
     draft = page.find_element(By.ID, "draft")
     draft.send_keys(Keys.CONTROL, Keys.HOME)
     draft.send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)

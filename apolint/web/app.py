@@ -16,6 +16,7 @@ A local server is reachable by every web page the user visits, so it is locked d
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import sys
 from importlib import resources
@@ -27,6 +28,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .service import CheckService, RequestError, parse_request
+
+log = logging.getLogger("apolint.serve")
 
 MAX_BODY = 256 * 1024  # an announcement is a few kilobytes; a post-mortem rarely passes 50 KB
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
@@ -124,7 +127,11 @@ def create_app(service: CheckService, hosts: frozenset[str]) -> Starlette:
             text, opts = parse_request(data)
         except RequestError as exc:
             return _error(400, str(exc))
-        answer = await anyio.to_thread.run_sync(service.check, text, opts)
+        try:
+            answer = await anyio.to_thread.run_sync(service.check, text, opts)
+        except Exception as exc:  # a bug in a rule or the engine: say so, log it, keep serving
+            log.exception("check failed")
+            return _error(500, f"the check failed: {type(exc).__name__}: {exc}")
         return JSONResponse(answer)
 
     routes = [Route(path, static, methods=["GET"]) for path in STATIC]

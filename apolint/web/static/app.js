@@ -362,7 +362,9 @@
     const indices = mark.dataset.findings.split(" ").map(Number);
     tooltip.replaceChildren(...indices.map((i) => el("div", {}, describe(last.file.findings[i]))));
     tooltip.hidden = false;
-    tooltip.style.left = `${event.pageX + 12}px`;
+    // beside the pointer, inside the window
+    const left = Math.min(event.pageX + 12, window.scrollX + document.documentElement.clientWidth - tooltip.offsetWidth - 8);
+    tooltip.style.left = `${Math.max(window.scrollX + 8, left)}px`;
     tooltip.style.top = `${event.pageY + 16}px`;
     highlight({findings: indices});
   }
@@ -438,7 +440,11 @@
     for (const select of [...Object.values(pickers), $("template")]) select.addEventListener("change", check);
     for (const name of ["keyup", "click", "select", "focus"]) draft.addEventListener(name, showAtCursor);
     draft.addEventListener("mousemove", onPointer);
-    draft.addEventListener("mouseleave", () => { tooltip.hidden = true; highlight({}); });
+    // content shown on hover can be pointed at itself and dismissed with Escape (WCAG 1.4.13)
+    const hideTooltip = () => { tooltip.hidden = true; highlight({}); };
+    draft.addEventListener("mouseleave", (event) => { if (!tooltip.contains(event.relatedTarget)) hideTooltip(); });
+    tooltip.addEventListener("mouseleave", (event) => { if (event.relatedTarget !== draft) hideTooltip(); });
+    document.addEventListener("keydown", (event) => { if (event.key === "Escape") hideTooltip(); });
     $("use-template").addEventListener("click", useTemplate);
     window.addEventListener("resize", grow);
     grow();
