@@ -58,9 +58,11 @@ def _real_folder(folder: str) -> str:
 
 
 def lint_text(text: str, lang: str | None = None, config: Config | str | Path | None = None,
-              path: str = "<text>", stage: str | None = None, complete_evidence: bool = False) -> FileResult:
+              path: str = "<text>", stage: str | None = None, complete_evidence: bool = False,
+              severity: str | None = None, channel: str | None = None, template: bool | None = None) -> FileResult:
     """Lint a string. `lang` forces zh or en; `config` is a Config, a config file path or None;
-    `stage` (acknowledge, update, identified, resolved, postmortem or an alias) overrides front matter.
+    `stage` (acknowledge, update, identified, resolved, postmortem or an alias), `severity`, `channel`
+    and `template` override the front matter keys of the same names (None leaves front matter alone).
     Element evidence stops at what settled each status, unless `complete_evidence` asks for all of it."""
     cfg = resolve_config(config, None if path in ("<text>", "-") else path)
     ruleset = ruleset_for(cfg)
@@ -68,6 +70,10 @@ def lint_text(text: str, lang: str | None = None, config: Config | str | Path | 
         doc = document_mod.parse(text, path)
     except InputError as exc:
         return FileResult(path=path, error=str(exc))
+    overrides = {key: value for key, value in (("severity", severity), ("channel", channel), ("template", template))
+                 if value is not None}
+    if overrides:
+        doc.front_matter = {**doc.front_matter, **overrides}
     return lint_document(doc, ruleset, lang or cfg.lang, stage=stage, template=cfg.is_template(path),
                          complete_evidence=complete_evidence)
 

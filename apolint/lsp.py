@@ -34,6 +34,7 @@ from pygls.lsp.server import LanguageServer
 from . import api
 from .document import Document
 from .findings import FileResult, Finding
+from .skeleton import skeleton_insertion, snippet_text
 from .yamlsource import SourceError
 
 log = logging.getLogger("apolint.lsp")
@@ -89,36 +90,6 @@ class Positions:
             count += units(ch, self.encoding)
             column += 1
         return self.doc.offset(position.line + 1, column + 1)
-
-
-# --- skeletons (snippet text from the packs) -----------------------------------------------
-
-_SNIPPET = re.compile(r"\\([$}\\])|\$\{\d+:([^}]*)\}|\$\{\d+\}|\$\d+")
-
-
-def snippet_text(snippet: str) -> str:
-    """A snippet as plain text: each placeholder becomes its default text, tab stops vanish."""
-    def repl(m: re.Match) -> str:
-        if m.group(1) is not None:
-            return m.group(1)
-        return m.group(2) or ""
-
-    return _SNIPPET.sub(repl, snippet)
-
-
-def skeleton_insertion(text: str) -> tuple[int, str, str]:
-    """Where a skeleton paragraph goes (the end of the document) and the text around it."""
-    newline = "\r\n" if "\r\n" in text else "\n"
-    stripped = text.rstrip("\r\n")
-    if not stripped:
-        before = ""
-    elif text.endswith(newline * 2):
-        before = ""
-    elif text.endswith(newline):
-        before = newline
-    else:
-        before = newline * 2
-    return len(text), before, newline
 
 
 # --- the server ----------------------------------------------------------------------------

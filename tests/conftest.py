@@ -85,3 +85,41 @@ def cli_json(*args: str, **kwargs) -> tuple[int, dict]:
     proc = run_cli(*args, "--format", "json", **kwargs)
     assert proc.stdout, proc.stderr
     return proc.returncode, json.loads(proc.stdout)
+
+
+# --- apolint serve ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def web_service(builtin_config):
+    """The check service of `apolint serve` with the built-in packs, warm."""
+    pytest.importorskip("starlette", reason="apolint serve needs the web extra (pip install -e '.[test]')")
+    from apolint.web.service import CheckService
+
+    service = CheckService(builtin_config)
+    service.warm_up()
+    return service
+
+
+@pytest.fixture(scope="session")
+def live_server(web_service):
+    """`apolint serve` running on a free loopback port in a thread: its base URL."""
+    import threading
+    import time
+
+    import uvicorn
+
+    from apolint.web.app import allowed_hosts, bind, create_app
+
+    sock = bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    app = create_app(web_service, allowed_hosts("127.0.0.1", port))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

@@ -12,7 +12,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-HEAVY = ("spacy", "jieba", "pygls", "jsonschema", "lsprotocol")
+# the web stack belongs to `apolint serve` only: a check, whatever its format, never loads it
+HEAVY = ("spacy", "jieba", "pygls", "jsonschema", "lsprotocol", "starlette", "uvicorn", "anyio", "selenium")
 
 PROBE = textwrap.dedent("""
     import json, sys
@@ -115,3 +116,10 @@ def test_cached_recheck_of_an_edited_file_loads_only_its_language(tmp_path):
     (tmp_path / "zh.md").write_text(ZH_NEEDS_JIEBA + "再次致歉。\n", encoding="utf-8")
     code, heavy = probe(str(tmp_path / "en.md"), str(tmp_path / "zh.md"), cache_dir=cache)
     assert (code, heavy) == (1, heavy_for("zh", jieba=True))
+
+
+def test_html_report_loads_no_web_stack(tmp_path):
+    draft = tmp_path / "draft.md"
+    draft.write_text(EN, encoding="utf-8")
+    code, heavy = probe(str(draft), "--no-cache", "--format", "html")
+    assert (code, heavy) == (1, heavy_for("en"))

@@ -478,7 +478,7 @@ def test_positions_convert_code_points_to_each_encoding():
 
 
 def test_snippet_text_and_skeleton_insertion():
-    from apolint.lsp import skeleton_insertion, snippet_text
+    from apolint.skeleton import skeleton_insertion, snippet_text
 
     assert snippet_text("Next update: ${1:[TIME]} UTC$0, cost \\$5 ${2}") == "Next update: [TIME] UTC, cost $5 "
     assert skeleton_insertion("a\n") == (2, "\n", "\n")

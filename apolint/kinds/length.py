@@ -69,12 +69,11 @@ class Length(Kind):
         budgets = self.budgets.get(ctx.run.channel or "")
         if not budgets:
             return
-        chars, offsets = _plain(ctx.analysis.doc)
-        title_end = chars.find("\n") if "\n" in chars else len(chars)
+        chars, offsets = plain_text(ctx.analysis.doc)
+        spans = part_spans(chars)
         for budget in budgets:
             part = budget["part"]
-            lo, hi = {"all": (0, len(chars)), "title": (0, title_end),
-                      "body": (min(title_end + 1, len(chars)), len(chars))}[part]
+            lo, hi = spans[part]
             text = chars[lo:hi]
             used = measure(budget["unit"], text)
             if used <= budget["max"]:
@@ -98,7 +97,13 @@ class Length(Kind):
                                "used": used, "max": budget["max"], "over": used - budget["max"], "unit": unit})
 
 
-def _plain(doc) -> tuple[str, list[int]]:
+def part_spans(chars: str) -> dict[str, tuple[int, int]]:
+    """Where each part a budget can measure lies in the plain text: the title is the first line."""
+    title_end = chars.find("\n") if "\n" in chars else len(chars)
+    return {"all": (0, len(chars)), "title": (0, title_end), "body": (min(title_end + 1, len(chars)), len(chars))}
+
+
+def plain_text(doc) -> tuple[str, list[int]]:
     """The body as a reader sees it: blocks joined by line breaks, with each character's offset."""
     chars: list[str] = []
     offsets: list[int] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-FORMATS = ("text", "line", "json", "sarif", "github")
+FORMATS = ("text", "line", "json", "sarif", "github", "html")
 
 
 def render(fmt: str, results, ruleset, options: dict) -> str:
