@@ -58,7 +58,8 @@ def _real_folder(folder: str) -> str:
 
 
 def lint_text(text: str, lang: str | None = None, config: Config | str | Path | None = None,
-              path: str = "<text>", stage: str | None = None, complete_evidence: bool = False) -> FileResult:
+              path: str = "<text>", stage: str | None = None, complete_evidence: bool = False,
+              marks: tuple[str, ...] = ()) -> FileResult:
     """Lint a string. `lang` forces zh or en; `config` is a Config, a config file path or None;
     `stage` (acknowledge, update, identified, resolved, postmortem or an alias) overrides front matter.
     Element evidence stops at what settled each status, unless `complete_evidence` asks for all of it."""
@@ -69,7 +70,7 @@ def lint_text(text: str, lang: str | None = None, config: Config | str | Path | 
     except InputError as exc:
         return FileResult(path=path, error=str(exc))
     return lint_document(doc, ruleset, lang or cfg.lang, stage=stage, template=cfg.is_template(path),
-                         complete_evidence=complete_evidence)
+                         complete_evidence=complete_evidence, marks=marks)
 
 
 def lint_file(path: str | Path, lang: str | None = None, config: Config | str | Path | None = None,
