@@ -48,13 +48,13 @@ class Pair:
 
 
 def name_partner(path: str) -> str | None:
-    """`x.zh.md` ↔ `x.en.md` (cheap: no file is opened)."""
-    p = Path(path)
-    m = _LANG_IN_NAME.match(p.stem)
-    if not m:
-        return None
-    other = "en" if m.group("lang") == "zh" else "zh"
-    return str(p.with_name(f"{m.group('stem')}.{other}{p.suffix}"))
+    """`x.zh.md` ↔ `x.en.md` (cheap: string work only, no file is opened)."""
+    stem, suffix = os.path.splitext(path)
+    if stem.endswith(".zh"):
+        return stem[:-3] + ".en" + suffix
+    if stem.endswith(".en"):
+        return stem[:-3] + ".zh" + suffix
+    return None
 
 
 def find_pairs(items: list[tuple[str, str, dict, int]], ruleset, read) -> list[Pair]:

@@ -34,11 +34,33 @@ VALUE_KINDS = ("share", "clock", "date", "number")
 _PART = std_re.compile(r"\{\{(\w+)\}\}")
 
 
+class LazyRegex:
+    """A pack regex compiled on first use: most runs meet no thread, and compiling the thread patterns costs
+    about 0.2 s. The built-in packs' patterns are compiled by the tests; a user's pack is checked at load."""
+
+    __slots__ = ("source", "path", "line", "where", "_compiled")
+
+    def __init__(self, source: str, path: str, line: int, where: str):
+        self.source, self.path, self.line, self.where = source, path, line, where
+        self._compiled = None
+
+    def compile(self):
+        if self._compiled is None:
+            try:
+                self._compiled = regex.compile(self.source, regex.IGNORECASE | regex.MULTILINE | regex.VERSION0)
+            except regex.error as exc:
+                raise SourceError(self.path, self.line, self.where, f"invalid regex: {exc}") from None
+        return self._compiled
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
+        return self.compile().finditer(text, pos, len(text) if endpos is None else endpos)
+
+
 @dataclass
 class Pattern:
-    """One compiled regex with what its entry adds (a fixed delay in minutes, a unit or value kind)."""
+    """One pack regex with what its entry adds (a fixed delay in minutes, a unit or value kind)."""
 
-    regex: object
+    regex: LazyRegex
     minutes: int | None = None
     kind: str | None = None
     unit: str | None = None
@@ -179,10 +201,18 @@ def _compile(source, parts: dict, path: str, line: int, where: str):
 
     text = _PART.sub(part, source)
     text = _PART.sub(part, text)  # a part may use another part, one level deep
-    try:
-        return regex.compile(text, regex.IGNORECASE | regex.MULTILINE | regex.VERSION0)
-    except regex.error as exc:
-        raise SourceError(path, line, where, f"invalid regex: {exc}") from None
+    lazy = LazyRegex(text, path, line, where)
+    if not _builtin(path):
+        lazy.compile()  # a user's pack: a bad regex is an error at load, naming its line
+    return lazy
+
+
+def _builtin(path: str) -> bool:
+    from pathlib import Path
+
+    from .packs import builtin_dir
+
+    return Path(path).parent.resolve() == builtin_dir().resolve()
 
 
 def _zone(name: str, path: str, line: int, where: str) -> None:

@@ -329,6 +329,16 @@ def test_thread_pack_errors_name_file_and_line(tmp_path):
     assert "unknown time zone 'Mars/Olympus'" in err.value.message
 
 
+def test_builtin_thread_regexes_compile(ruleset):
+    """The built-in packs' thread regexes compile on first use (to keep cold runs fast): compile them all."""
+    patterns = [p for known in ruleset.threads.languages.values()
+                for key in ("headers", "next_update", "postmortem_promise", "recurrence", "change_stated", "scope",
+                            "regions", "values") for p in getattr(known, key)]
+    assert len(patterns) > 40
+    for p in patterns:
+        p.regex.compile()
+
+
 def test_thread_rules_can_be_switched_off(tmp_path):
     ruleset = packs.load(packs.builtin_packs(), enabled={"empty-update": "off", "scope-drift": "error"})
     assert ruleset.threads.rule("empty-update") is None and ruleset.threads.rule("scope-drift").level == "error"
