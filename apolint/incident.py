@@ -12,11 +12,34 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import pairs as pairs_mod
-from . import threads as threads_mod
-
 _FRONT_MATTER_END = re.compile(r"\r?\n---[ \t]*(?:\r?\n|$)")
 _THREAD_KEYS = re.compile(r"^(?:thread|translation_of)[ \t]*:", re.M)
+# A status-page thread has at least two header-like lines — a line opening with Markdown or bracket marks with
+# a clock time near its start, or a short line ending with a clock time and maybe a zone (Statuspage's
+# "Nov 9, 2026 - 12:15 UTC"). Prose that merely opens with a time ("16:25起，…", "From 14:05 to …") is
+# neither. Digits and a colon are no language: the headers themselves are pack data (threads.headers).
+_HEADER_LIKE = re.compile(
+    r"^(?:[#*>【\[][^\n]{0,60}?\d[:：]\d\d|[^\n]{0,40}?\d[:：]\d\d[ \t]*[A-Za-z]{0,4}[ \t]*$)", re.M)
+
+
+def may_be_thread(text: str) -> bool:
+    """False when a text cannot be a status-page thread (most single notices): no packs are needed to say so."""
+    found = 0
+    for _ in _HEADER_LIKE.finditer(text):
+        found += 1
+        if found >= 2:
+            return True
+    return False
+
+
+def name_partner(path: str) -> str | None:
+    """`x.zh.md` ↔ `x.en.md` (cheap: string work only, no file is opened)."""
+    stem, suffix = os.path.splitext(path)
+    if stem.endswith(".zh"):
+        return stem[:-3] + ".en" + suffix
+    if stem.endswith(".en"):
+        return stem[:-3] + ".zh" + suffix
+    return None
 
 
 @dataclass
@@ -59,13 +82,9 @@ def analyse(inputs: list[tuple[str, str]], config_for, force: bool = False, forc
     """Threads and pairs among `inputs` (path, text). `config_for(path)` gives a file's configuration.
     With `force`, every file is a status-page thread (one header is enough) and each folder of
     `forced_folders` (folder → its files) is one thread, front matter `thread` or not."""
-    from . import api
-
     found = Incidents()
     now = now or datetime.now(timezone.utc)
     texts = dict(inputs)
-    positions = threads_mod.Positions(texts)
-    found.positions = positions
     noted = []  # (path, text, front matter, body start) of notices naming a thread or a translation
     candidates = []
     forced_members = {os.path.normpath(p) for files in (forced_folders or {}).values() for p in files}
@@ -75,11 +94,16 @@ def analyse(inputs: list[tuple[str, str]], config_for, force: bool = False, forc
             noted.append((path, text, meta[0], meta[1]))
         if os.path.normpath(path) in forced_members:
             continue
-        if force or threads_mod.may_be_thread(text):
+        if force or may_be_thread(text):
             candidates.append((path, text, meta))
-    named = [p for p, _ in inputs if pairs_mod.name_partner(p) and os.path.exists(pairs_mod.name_partner(p))]
+    named = [p for p, _ in inputs if name_partner(p) and os.path.exists(name_partner(p))]
     if not (noted or candidates or named or forced_folders):
         return found
+    from . import api
+    from . import pairs as pairs_mod
+    from . import threads as threads_mod
+
+    positions = found.positions = threads_mod.Positions(texts)
     rulesets = {}
 
     def ruleset_of(path):

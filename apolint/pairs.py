@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import threadtime
 from .findings import FileResult, PathFinding
+from .incident import name_partner
 
 _LANG_IN_NAME = re.compile(r"^(?P<stem>.+)\.(?P<lang>zh|en)$")
 VALUE_ORDER = ("share", "clock", "date", "number")
@@ -45,16 +46,6 @@ class Pair:
     def to_json(self) -> dict:
         return {"report": self.report.path, "partner": self.other.path,
                 "findings": [dict(f.to_json(), path=f.path) for f in self.findings]}
-
-
-def name_partner(path: str) -> str | None:
-    """`x.zh.md` ↔ `x.en.md` (cheap: string work only, no file is opened)."""
-    stem, suffix = os.path.splitext(path)
-    if stem.endswith(".zh"):
-        return stem[:-3] + ".en" + suffix
-    if stem.endswith(".en"):
-        return stem[:-3] + ".zh" + suffix
-    return None
 
 
 def find_pairs(items: list[tuple[str, str, dict, int]], ruleset, read) -> list[Pair]:

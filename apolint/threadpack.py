@@ -10,6 +10,7 @@ times, dates, numbers) are written; `core.yaml` holds the settings and the rules
 """
 from __future__ import annotations
 
+import functools
 import re as std_re
 from dataclasses import dataclass, field
 
@@ -207,6 +208,7 @@ def _compile(source, parts: dict, path: str, line: int, where: str):
     return lazy
 
 
+@functools.lru_cache(maxsize=64)
 def _builtin(path: str) -> bool:
     from pathlib import Path
 

@@ -23,24 +23,8 @@ from pathlib import Path
 from . import threadtime
 from .findings import FileResult, PathFinding
 
-# Cheap test before any pack is loaded: a status-page thread has at least two header-like lines — a line
-# opening with Markdown or bracket marks with a clock time near its start, or a short line ending with a
-# clock time and maybe a zone (Statuspage's "Nov 9, 2026 - 12:15 UTC"). Prose that
-# merely opens with a time ("16:25起，…", "From 14:05 to …") is neither. Digits and a colon are no language.
-_CLOCK_NEAR_LINE_START = re.compile(
-    r"^(?:[#*>【\[][^\n]{0,60}?\d[:：]\d\d|[^\n]{0,40}?\d[:：]\d\d[ \t]*[A-Za-z]{0,4}[ \t]*$)", re.M)
 _SKIP_MARKUP = re.compile(r"[#>*\s]*")
 _NUMBER = re.compile(r"\d+(?:[.,:：]\d+)*")
-
-
-def may_be_thread(text: str) -> bool:
-    """False when a text cannot be a status-page thread (most single notices): no packs are needed to say so."""
-    found = 0
-    for _ in _CLOCK_NEAR_LINE_START.finditer(text):
-        found += 1
-        if found >= 2:
-            return True
-    return False
 
 
 @dataclass

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _OFFSET = re.compile(r"^(?:UTC|GMT)?([+-])(\d{1,2}):?(\d{2})?$", re.I)
 
@@ -24,6 +23,8 @@ def zone(name: str) -> tzinfo | None:
     if m:
         minutes = int(m.group(2)) * 60 + int(m.group(3) or 0)
         return timezone(timedelta(minutes=minutes if m.group(1) == "+" else -minutes))
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only when a zone is named (cold runs skip it)
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

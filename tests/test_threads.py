@@ -350,7 +350,7 @@ def test_thread_rules_can_be_switched_off(tmp_path):
 def test_ordinary_notices_never_load_the_packs_for_threads(monkeypatch):
     monkeypatch.setattr(api, "ruleset_for", lambda cfg: pytest.fail("packs loaded"))
     texts = [p.read_text(encoding="utf-8") for p in sorted((CORPUS / "en").glob("*.md"))[:40]]
-    texts = [t for t in texts if "thread:" not in t and not threads.may_be_thread(t)]
+    texts = [t for t in texts if "thread:" not in t and not incident.may_be_thread(t)]
     assert len(texts) > 20
     assert incident.analyse([(f"n{i}.md", t) for i, t in enumerate(texts)], lambda p: None).threads == []
 

@@ -4,7 +4,6 @@ evidence, not on string equality: the header's own time and the promise of the n
 The finding points at the update."""
 from __future__ import annotations
 
-from .. import threads as t
 from .thread_base import ThreadKind
 
 
@@ -13,6 +12,7 @@ class EmptyUpdate(ThreadKind):
     FIELDS = ("previous",)
 
     def check(self, thread, ctx):
+        from .. import threads as t
         news = set(ctx.settings["news_stages"])
         for prev, u in zip(thread.updates, thread.updates[1:]):
             if u.stage != prev.stage and u.stage in news:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from .. import threads as t
 from .thread_base import ThreadKind
 
 
@@ -14,6 +13,7 @@ class MissedUpdate(ThreadKind):
     FIELDS = ("promised", "came", "late")  # came: "the next one came at 15:20, 45 min late"
 
     def check(self, thread, ctx):
+        from .. import threads as t
         grace = timedelta(minutes=ctx.settings["grace_minutes"])
         resolved = set(ctx.settings["resolved_stages"])
         updates = thread.updates

@@ -3,8 +3,6 @@ post-mortem update is in the thread by then (a promise without a date is due aft
 `postmortem_days`). The finding points at the promise."""
 from __future__ import annotations
 
-from .. import threads as t
-from .. import threadtime
 from .thread_base import ThreadKind
 
 
@@ -13,6 +11,8 @@ class PostmortemMissing(ThreadKind):
     FIELDS = ("due",)
 
     def check(self, thread, ctx):
+        from .. import threads as t
+        from .. import threadtime
         published = [u for u in thread.updates if u.stage in ctx.settings["postmortem_stages"]]
         for u in thread.updates:
             if u.time is None or u.stage in ctx.settings["postmortem_stages"]:

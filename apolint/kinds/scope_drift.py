@@ -4,7 +4,6 @@ silent edit reads as hiding. A region that is dropped is left alone (recovery is
 points at the new figure or region."""
 from __future__ import annotations
 
-from .. import threads as t
 from .thread_base import ThreadKind
 
 
@@ -13,6 +12,7 @@ class ScopeDrift(ThreadKind):
     FIELDS = ("before", "now", "unit")
 
     def check(self, thread, ctx):
+        from .. import threads as t
         last: dict = {}  # (kind, unit) → (value, text)
         seen_regions: set = set()
         for u in thread.updates:

@@ -3,7 +3,6 @@ earlier stage (investigating, identified) without saying the problem came back. 
 update that goes back."""
 from __future__ import annotations
 
-from .. import threads as t
 from .thread_base import ThreadKind
 
 
@@ -12,6 +11,7 @@ class StageRegression(ThreadKind):
     FIELDS = ("stage", "after")
 
     def check(self, thread, ctx):
+        from .. import threads as t
         closed_by = None
         back = set(ctx.settings["regression_to"])
         for u in thread.updates:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from .. import pairs as p
 from .thread_base import ThreadKind
 
 WHAT = {"share": "percentage", "clock": "time", "date": "date", "number": "number"}
@@ -19,6 +18,7 @@ class VersionMismatch(ThreadKind):
     PAIRS = True
 
     def check(self, pair, ctx):
+        from .. import pairs as p
         here, there = pair.report, pair.other
         partner = Path(there.path).name
         title = p.title_span(here)
