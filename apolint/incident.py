@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from pathlib import Path
 
 _FRONT_MATTER_END = re.compile(r"\r?\n---[ \t]*(?:\r?\n|$)")
 _THREAD_KEYS = re.compile(r"^(?:thread|translation_of)[ \t]*:", re.M)
@@ -42,11 +39,13 @@ def name_partner(path: str) -> str | None:
     return None
 
 
-@dataclass
 class Incidents:
-    threads: list = field(default_factory=list)
-    pairs: list = field(default_factory=list)
-    positions: object = None
+    """The threads and pairs found among the checked files (a plain class: this module is on every run's path)."""
+
+    def __init__(self):
+        self.threads: list = []
+        self.pairs: list = []
+        self.positions = None
 
     def to_json(self) -> dict:
         return {"threads": [t.to_json(self.positions) for t in self.threads],
@@ -78,12 +77,11 @@ def _meta(text: str) -> tuple[dict, int]:
 
 
 def analyse(inputs: list[tuple[str, str]], config_for, force: bool = False, forced_folders: dict | None = None,
-            lang: str | None = None, now: datetime | None = None) -> Incidents:
+            lang: str | None = None, now=None) -> Incidents:
     """Threads and pairs among `inputs` (path, text). `config_for(path)` gives a file's configuration.
     With `force`, every file is a status-page thread (one header is enough) and each folder of
     `forced_folders` (folder → its files) is one thread, front matter `thread` or not."""
     found = Incidents()
-    now = now or datetime.now(timezone.utc)
     texts = dict(inputs)
     noted = []  # (path, text, front matter, body start) of notices naming a thread or a translation
     candidates = []
@@ -99,10 +97,14 @@ def analyse(inputs: list[tuple[str, str]], config_for, force: bool = False, forc
     named = [p for p, _ in inputs if name_partner(p) and os.path.exists(name_partner(p))]
     if not (noted or candidates or named or forced_folders):
         return found
+    from datetime import datetime, timezone
+    from pathlib import Path
+
     from . import api
     from . import pairs as pairs_mod
     from . import threads as threads_mod
 
+    now = now or datetime.now(timezone.utc)
     positions = found.positions = threads_mod.Positions(texts)
     rulesets = {}
 

@@ -60,7 +60,7 @@ def render(results, ruleset, options) -> str:
         if not quiet and (r.findings or r.elements):
             out.append("")
     incidents = options.get("incidents")
-    if incidents is not None and not quiet:
+    if incidents is not None and not quiet and (incidents.threads or incidents.pairs):
         from ..threads import timeline
 
         for thread in incidents.threads:  # a compact timeline; its findings are listed with their files above
