@@ -119,6 +119,8 @@ class Value:
     end: int
     text: str
     shown: str  # how a message shows it ("09:30 北京时间" = 01:30 UTC)
+    clock: tuple | None = None  # (hour, minute) of a clock time
+    zone: object = None  # the zone a clock time names itself, if any
 
 
 def values(v: Version, knowledge) -> list[Value]:
@@ -147,8 +149,20 @@ def values(v: Version, knowledge) -> list[Value]:
                 taken.append((m.start(), m.end()))
                 found.append(value)
     found.sort(key=lambda x: (VALUE_ORDER.index(x.kind), x.start))
+    _share_range_zones(found, v.text, known, zone)
     v._values = found
     return found
+
+
+def _share_range_zones(found: list, text: str, known, default) -> None:
+    """A range names its zone once, at its end ("10:15 AM to 11:05 AM PT", "22:00至22:40（北京时间）"): a time
+    without a zone takes the zone of the next time when only a few characters part them."""
+    clocks = [v for v in found if v.kind == "clock"]
+    for here, after in zip(clocks, clocks[1:]):
+        if here.zone is None and after.zone is not None and after.start - here.end <= 12 \
+                and "\n" not in text[here.end:after.start]:
+            here.zone = after.zone
+            here.key, here.shown = _utc_minutes(here.clock, after.zone, here.text)
 
 
 def _value(kind, groups, m, known, zone, first_date) -> Value | None:
@@ -170,12 +184,15 @@ def _value(kind, groups, m, known, zone, first_date) -> Value | None:
     hm = threadtime.clock(groups)
     if hm is None:
         return None
-    tz = threadtime.zone_of(groups.get("tz"), known, zone)
+    named = threadtime.zone_of(groups.get("tz"), known, None) if groups.get("tz") else None
+    key, shown = _utc_minutes(hm, named or zone, text)
+    return Value(kind, key, start, end, text, shown, clock=hm, zone=named)
+
+
+def _utc_minutes(hm: tuple[int, int], tz, text: str) -> tuple[int, str]:
     day = date(2026, 1, 15)  # a day without daylight saving in the north; only minutes after midnight matter
-    local = datetime(day.year, day.month, day.day, hm[0] % 24, hm[1], tzinfo=tz)
-    utc = local.astimezone(timezone.utc)
-    minutes = utc.hour * 60 + utc.minute
-    return Value(kind, minutes, start, end, text, f'"{text}" = {utc:%H:%M} UTC')
+    utc = datetime(day.year, day.month, day.day, hm[0] % 24, hm[1], tzinfo=tz).astimezone(timezone.utc)
+    return utc.hour * 60 + utc.minute, f'"{text}" = {utc:%H:%M} UTC'
 
 
 def check(pair: Pair, ruleset, positions) -> list[PathFinding]:

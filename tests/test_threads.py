@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from apolint import api, incident, packs, threads, threadtime
+from apolint import api, incident, packs, threadtime
 from apolint.config import Config
 from apolint.evaluate import Report, corpus_files, evaluate_incidents
 from apolint.yamlsource import SourceError
@@ -171,6 +171,36 @@ def test_forced_status_page_with_one_header(tmp_path, pipelines):
         ("missed-update", "page.md", 3, 36, "Next update in 30 minutes"),
         ("stage-skipped", "page.md", 1, 4, "Investigating — Nov 2, 2026, 08:00 UTC"),
     ]
+
+
+# --- held out: wording the packs were not written against (corpus-holdout-threads/) --------------------
+
+HELDOUT = ROOT / "corpus-holdout-threads"
+
+
+def test_heldout_colon_promise_and_time_first_bold_headers(pipelines):
+    result = analyse([HELDOUT / "threads" / "h1-api-errors.md"])
+    assert found(result, HELDOUT / "threads") == [
+        ("missed-update", "h1-api-errors.md", 9, 133, "Next update: 17:00 UTC")]
+
+
+def test_heldout_promise_to_share_progress_and_reopened_thread_left_open(pipelines):
+    assert found(analyse([HELDOUT / "threads" / "h2-zh-orders.md"]), HELDOUT / "threads") == [
+        ("missed-update", "h2-zh-orders.md", 7, 38, "1小时内同步进展"),
+        ("promised-postmortem-missing", "h2-zh-orders.md", 16, 52, "11月30日前公布复盘"),
+    ]
+    reopened = analyse(sorted((HELDOUT / "threads" / "h4-zh-cdn").glob("*.md")))
+    assert found(reopened, HELDOUT / "threads") == [
+        ("missed-update", "h4-zh-cdn/c.md", 9, 26, "10:40前更新"),
+        ("stage-regression", "h4-zh-cdn/c.md", 7, 3, "图片加载缓慢"),
+        ("stage-skipped", "h4-zh-cdn/c.md", 7, 3, "图片加载缓慢"),
+    ]
+
+
+def test_a_range_names_its_zone_once(pipelines):
+    """"From 10:15 AM to 11:05 AM PT" is Pacific time at both ends: it agrees with 北京时间02:15至03:05."""
+    result = analyse(sorted((HELDOUT / "pairs").glob("hp1-*.md")))
+    assert len(result.pairs) == 1 and found(result, HELDOUT / "pairs") == []
 
 
 # --- time zones ------------------------------------------------------------------------------------------
@@ -373,3 +403,19 @@ def test_thread_and_pair_rules_on_the_labelled_corpus(pipelines):
                                           "stage-skipped", "promised-postmortem-missing", "version-mismatch"}
     low = {r: round(s.f1, 3) for r, s in report.incident_rules.items() if s.f1 < THREAD_PAIR_FLOOR}
     assert not low, (low, report.disagreements)
+
+
+def test_editor_diagnostics_include_the_mismatch_with_the_partner_on_disk(tmp_path, pipelines):
+    """`apolint lsp`: the open (unsaved) English text is compared with its Chinese version on disk."""
+    from apolint.lsp import ApolintServer
+
+    (tmp_path / "notice.zh.md").write_text(
+        "# 登录故障\n\n北京时间22:00至22:40，约15%的用户无法登录。我们的升级出错，已回滚。非常抱歉。\n", encoding="utf-8")
+    draft = "# Login outage\n\nFrom 14:00 to 14:40 UTC, about 5% of users could not log in. Our upgrade failed; we rolled it back. We are sorry.\n"
+    near = tmp_path / "notice.en.md"
+    cfg = Config(root=ROOT)
+    result = api.lint_text(draft, config=cfg, path=str(near))
+    ApolintServer.add_incident_findings(result, draft, near, cfg)
+    mismatches = [(f.rule, f.line, f.column, f.text, f.message) for f in result.findings if f.rule == "version-mismatch"]
+    assert mismatches == [("version-mismatch", 3, 32, "5%", 'The versions disagree on the percentage: this one says '
+                           '"5%"; notice.zh.md says "15%".')]

@@ -1,5 +1,6 @@
-"""stage-skipped: a thread that never reaches a resolved stage while its last update is older than the pack's
-`stale_hours`: readers are left without an ending. The finding points at the last update."""
+"""stage-skipped: a thread that never reaches a resolved stage (or is taken back to investigating after it and
+never resolved again) while its last update is older than the pack's `stale_hours`: readers are left without
+an ending. The finding points at the last update."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,7 +13,11 @@ class StaleThread(ThreadKind):
     FIELDS = ("stage", "age")
 
     def check(self, thread, ctx):
-        if not thread.updates or any(u.stage in ctx.settings["resolved_stages"] for u in thread.updates):
+        # open: never resolved, or taken back to investigating after its resolution (a later "update" that
+        # adds to a resolution does not reopen it)
+        closing = set(ctx.settings["resolved_stages"])
+        state = [u.stage for u in thread.updates if u.stage in closing | set(ctx.settings["regression_to"])]
+        if not thread.updates or (state and state[-1] in closing):
             return
         last = thread.updates[-1]
         if last.time is None:
