@@ -21,6 +21,7 @@ from pathlib import Path
 from . import threadtime
 from .findings import FileResult, PathFinding
 from .incident import name_partner
+from .threads import fold
 
 _LANG_IN_NAME = re.compile(r"^(?P<stem>.+)\.(?P<lang>zh|en)$")
 VALUE_ORDER = ("share", "clock", "date", "number")
@@ -132,20 +133,18 @@ def values(v: Version, knowledge) -> list[Value]:
     zone = threadtime.zone(str(v.front_matter.get("timezone") or known.default_timezone)) or timezone.utc
     taken: list[tuple[int, int]] = []
     found: list[Value] = []
-    first_date = None
+    folded = fold(v.text)
     for kind in VALUE_ORDER:
         for pattern in known.values:
             if pattern.kind != kind:
                 continue
-            for m in pattern.regex.finditer(v.text, v.body_start):
+            for m in pattern.regex.finditer(folded, v.body_start):
                 if any(s < m.end() and m.start() < e for s, e in taken):
                     continue
                 groups = {k: x for k, x in m.groupdict().items() if x}
-                value = _value(kind, groups, m, known, zone, first_date)
+                value = _value(kind, groups, m, known, zone, v.text)
                 if value is None:
                     continue
-                if kind == "date" and first_date is None:
-                    first_date = value.key
                 taken.append((m.start(), m.end()))
                 found.append(value)
     found.sort(key=lambda x: (VALUE_ORDER.index(x.kind), x.start))
@@ -165,9 +164,10 @@ def _share_range_zones(found: list, text: str, known, default) -> None:
             here.key, here.shown = _utc_minutes(here.clock, after.zone, here.text)
 
 
-def _value(kind, groups, m, known, zone, first_date) -> Value | None:
-    text = m.group(0).strip()
-    start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+def _value(kind, groups, m, known, zone, original: str) -> Value | None:
+    said = original[m.start():m.end()]  # quoted as written (the match ran on the folded text)
+    text = said.strip()
+    start = m.start() + (len(said) - len(said.lstrip()))
     end = start + len(text)
     if kind in ("share", "number"):
         from .threads import to_number

@@ -40,6 +40,7 @@ class Update:
     result: FileResult | None = None  # the update linted as a notice (findings in file coordinates)
     header_end: int = 0  # facts are read after the header's first line (its own time is no news)
     header_spans: tuple = ()  # the header's own date and time, wherever the layout puts them
+    folded: str = ""  # `source` folded one character to one (繁→简, full-width → ASCII): what patterns match
     _facts: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -73,6 +74,14 @@ class Thread:
 # --- finding the updates --------------------------------------------------------------------------
 
 
+def fold(text: str) -> str:
+    """The text as patterns see it: traditional characters folded to simplified and full-width forms to ASCII,
+    one character to one, so every offset still points into the original (analysis.py's table)."""
+    from .analysis import _fold_table
+
+    return text.translate(_fold_table())
+
+
 def headers(text: str, knowledge, start: int = 0) -> list[tuple]:
     """Update headers in `text` from `start`: (start, end, named groups, language, match), in file order,
     overlapping matches dropped (the earlier, then the longer, wins)."""
@@ -96,7 +105,8 @@ def status_page_thread(path: str, text: str, ruleset, front_matter: dict, body_s
                        force: bool = False, lang: str | None = None) -> Thread | None:
     """The thread in one status-page file, or None when it holds fewer than `min_updates` headers."""
     knowledge = ruleset.threads
-    found = headers(text, knowledge, body_start)
+    folded = fold(text)
+    found = headers(folded, knowledge, body_start)
     if len(found) < (1 if force else knowledge.settings["min_updates"]) or not found:
         return None
     base = threadtime.parse_date(front_matter.get("date"))
@@ -118,7 +128,7 @@ def status_page_thread(path: str, text: str, ruleset, front_matter: dict, body_s
         body_from = min(h_end, match.end("stage") if match.group("stage") and h_end > anchor_end else h_end)
         spans = tuple(match.span(g) for g in ("year", "month", "day", "hour", "minute", "tz") if match.group(g))
         updates.append(Update(path, text, h_start, end, (anchor_start, max(anchor_end, anchor_start + 1)),
-                              None, stage, lang or h_lang, header_end=body_from, header_spans=spans))
+                              None, stage, lang or h_lang, header_end=body_from, header_spans=spans, folded=folded))
         updates[-1]._facts["groups"] = (groups, tz, known)
     _date_updates(updates, base)
     thread_id = str(front_matter.get("thread") or Path(path).stem)
@@ -187,7 +197,7 @@ def _folder_thread(thread_id: str, notices: list, ruleset) -> Thread:
         stage = ruleset.canonical("stage", meta.get("stage"))
         lang = meta.get("lang") if meta.get("lang") in ruleset.threads.languages else None
         updates.append(Update(path, text, body_start, len(text), _title_span(text, body_start), time, stage,
-                              lang or "", header_end=body_start))
+                              lang or "", header_end=body_start, folded=fold(text)))
     updates.sort(key=lambda u: (u.time is None, u.time or datetime.min.replace(tzinfo=timezone.utc), u.path))
     folder = str(Path(os.path.commonpath([u.path for u in updates]))) if len(updates) > 1 else updates[0].path
     return Thread(thread_id, folder, "folder", updates)
@@ -260,7 +270,7 @@ def matches(update: Update, patterns, start: int | None = None, end: int | None 
     s = update.header_end if start is None else start
     e = update.end if end is None else end
     for pattern in patterns:
-        for m in pattern.regex.finditer(update.source, s, e):
+        for m in pattern.regex.finditer(update.folded or update.source, s, e):
             yield m, pattern
 
 
@@ -306,7 +316,7 @@ def numbers(update: Update, knowledge) -> set[str]:
         return cached
     skip = [(s, e) for s, e, _ in promises(update, knowledge)] + list(update.header_spans)
     found = set()
-    for m in _NUMBER.finditer(update.source, update.header_end, update.end):
+    for m in _NUMBER.finditer(update.folded or update.source, update.header_end, update.end):
         if any(s <= m.start() < e for s, e in skip):
             continue
         found.add(m.group(0).replace(",", "").replace("：", ":"))

@@ -419,3 +419,26 @@ def test_editor_diagnostics_include_the_mismatch_with_the_partner_on_disk(tmp_pa
     mismatches = [(f.rule, f.line, f.column, f.text, f.message) for f in result.findings if f.rule == "version-mismatch"]
     assert mismatches == [("version-mismatch", 3, 32, "5%", 'The versions disagree on the percentage: this one says '
                            '"5%"; notice.zh.md says "15%".')]
+
+
+def test_traditional_chinese_and_full_width_forms_are_folded(tmp_path, pipelines):
+    page = tmp_path / "tw.md"
+    page.write_text("# 登入異常\n\n【故障公告】11月18日 09:10\n約５％的用戶無法登入，我們正在排查，３０分鐘後更新。\n\n"
+                    "【進展更新】11月18日 10:05\n約３０％的用戶仍無法登入，我們正在回滾變更。\n\n"
+                    "【已恢復】11月18日 10:30\n登入已全部恢復。\n", encoding="utf-8")
+    result = analyse([page])
+    assert [u.stage for u in result.threads[0].updates] == ["acknowledge", "update", "resolved"]
+    assert found(result, tmp_path) == [("missed-update", "tw.md", 4, 19, "３０分鐘後更新"),
+                                       ("scope-drift", "tw.md", 7, 2, "３０％的用戶")]
+
+
+def test_one_pair_with_a_changed_number_and_a_wrong_conversion_gets_both(tmp_path, pipelines):
+    (tmp_path / "n.zh.md").write_text("北京时间22:00至22:40，约3,200名用户无法登录。非常抱歉。\n", encoding="utf-8")
+    (tmp_path / "n.en.md").write_text("From 15:00 to 14:40 UTC, about 2,300 users could not log in. We are sorry.\n",
+                                      encoding="utf-8")
+    result = analyse(sorted(tmp_path.glob("*.md")))
+    assert [(f.line, f.column, f.text, f.message) for f in result.pairs[0].findings] == [
+        (1, 6, "15:00", 'The versions disagree on the time: this one says "15:00" = 15:00 UTC; n.zh.md says '
+                        '"北京时间22:00" = 14:00 UTC.'),
+        (1, 32, "2,300", 'The versions disagree on the number: this one says "2,300"; n.zh.md says "3,200".'),
+    ]
