@@ -59,7 +59,8 @@ def _real_folder(folder: str) -> str:
 
 def lint_text(text: str, lang: str | None = None, config: Config | str | Path | None = None,
               path: str = "<text>", stage: str | None = None, complete_evidence: bool = False,
-              severity: str | None = None, channel: str | None = None, template: bool | None = None) -> FileResult:
+              severity: str | None = None, channel: str | None = None, template: bool | None = None,
+              marks: tuple[str, ...] = ()) -> FileResult:
     """Lint a string. `lang` forces zh or en; `config` is a Config, a config file path or None;
     `stage` (acknowledge, update, identified, resolved, postmortem or an alias), `severity`, `channel`
     and `template` override the front matter keys of the same names (None leaves front matter alone).
@@ -75,7 +76,7 @@ def lint_text(text: str, lang: str | None = None, config: Config | str | Path | 
     if overrides:
         doc.front_matter = {**doc.front_matter, **overrides}
     return lint_document(doc, ruleset, lang or cfg.lang, stage=stage, template=cfg.is_template(path),
-                         complete_evidence=complete_evidence)
+                         complete_evidence=complete_evidence, marks=marks)
 
 
 def lint_file(path: str | Path, lang: str | None = None, config: Config | str | Path | None = None,

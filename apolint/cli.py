@@ -168,8 +168,15 @@ def collect(paths: tuple[str, ...], config) -> list[Path]:
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes for many files (0 = one per core).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when a terminal).")
+@click.option("--thread", "thread_mode", is_flag=True,
+              help="Read each file as a status-page thread of dated updates and each folder as one thread of "
+                   "notices (without it, threads are recognised: two or more update headers, or front matter "
+                   "`thread:`).")
+@click.option("--now", "now_text", default=None, metavar="TIME",
+              help="Judge threads as of this moment (ISO 8601 with an offset; default: now): overdue promises "
+                   "and unresolved threads are measured from it.")
 def check(paths, fmt, lang, config_path, fail_on, stage, stdin_filename, encoding, quiet, statistics, no_cache,
-          jobs, color) -> None:
+          jobs, color, thread_mode, now_text) -> None:
     """Check announcement drafts and report findings.
 
     PATH may be files, directories (walked for .md, .markdown and .txt) or '-' for
@@ -180,10 +187,18 @@ def check(paths, fmt, lang, config_path, fail_on, stage, stdin_filename, encodin
     from .findings import FileResult
     from .reporters import render
 
+    now = None
+    if now_text is not None:
+        from .threadtime import parse_iso
+
+        now = parse_iso(now_text)
+        if now is None:
+            _fail(f"--now {now_text!r}: expected an ISO 8601 time such as 2026-11-20T15:00:00+00:00")
     try:
         forced = None if lang in (None, "auto") else lang
         explicit = api.load_config_file(config_path) if config_path else None
         inputs: list[tuple[str, object]] = []  # (display path, Path or stdin text)
+        folders: dict[str, list[str]] = {}  # with --thread: each folder named is one thread
         for p in paths:
             if p == "-":
                 data = sys.stdin.buffer.read()
@@ -192,6 +207,8 @@ def check(paths, fmt, lang, config_path, fail_on, stage, stdin_filename, encodin
                 cfg = explicit or api.resolve_config(None, Path(p) / "x" if Path(p).is_dir() else p)
                 for f in collect((p,), cfg):
                     inputs.append((str(f), f))
+                    if thread_mode and Path(p).is_dir():
+                        folders.setdefault(p, []).append(str(f))
         from .batch import LazyRuleSet, lint_all
 
         results: list = []
@@ -234,6 +251,12 @@ def check(paths, fmt, lang, config_path, fail_on, stage, stdin_filename, encodin
             gc.enable()
         if show_progress:
             click.echo("\r" + " " * 30 + "\r", err=True, nl=False)
+        # whole incidents: threads of updates and zh/en pairs among the files (nothing to do for most files)
+        from . import incident
+
+        incidents = incident.analyse(list(texts.items()), lambda path: explicit or api.resolve_config(None, path),
+                                     force=thread_mode, forced_folders=folders or None, lang=forced, now=now)
+        incident.merge(results, incidents)
         # rule metadata for reporters (SARIF's tool.driver.rules): the working directory's configuration
         ruleset = LazyRuleSet(explicit or api.resolve_config(None, Path.cwd() / "x"))
     except SourceError as exc:
@@ -243,7 +266,7 @@ def check(paths, fmt, lang, config_path, fail_on, stage, stdin_filename, encodin
     if color is None:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     output = render(fmt, results, ruleset, {"color": color, "quiet": quiet, "statistics": statistics,
-                                            "texts": texts})
+                                            "texts": texts, "incidents": incidents})
     if output:
         click.echo(output)
     for r in results:
@@ -272,11 +295,13 @@ def rules(config_path, fmt) -> None:
     ruleset = _ruleset(config_path)
     if fmt == "json":
         click.echo(json.dumps([{"id": r.id, "kind": r.kind, "level": r.level, "languages": list(r.languages),
-                                "family": r.family, "summary": r.summary} for r in ruleset.rules],
+                                "family": r.family, "summary": r.summary}
+                               for r in list(ruleset.rules) + list(ruleset.threads.rules)],
                               ensure_ascii=False, indent=2))
         return
-    width = max(len(r.id) for r in ruleset.rules)
-    for r in ruleset.rules:
+    every = list(ruleset.rules) + list(ruleset.threads.rules)  # thread and pair rules last
+    width = max(len(r.id) for r in every)
+    for r in every:
         click.echo(f"{r.id:<{width}}  {r.level:<7}  {'/'.join(r.languages):<5}  {r.summary}")
 
 
@@ -322,7 +347,7 @@ def explain(rule_id, why_file, lang, stage, config_path) -> None:
     if not rule_id:
         _fail("give a rule id (see `apolint rules`) or --why FILE")
     ruleset = _ruleset(config_path)
-    found = ruleset.rule(rule_id)
+    found = ruleset.rule(rule_id) or [r for r in ruleset.threads.rules if r.id == rule_id]
     if not found:
         import difflib
 

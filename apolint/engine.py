@@ -173,9 +173,11 @@ def _token_matcher(ruleset: RuleSet, lang: str, nlp):
 
 
 def lint_document(doc: Document, ruleset: RuleSet, lang: str | None = None, stage: str | None = None,
-                  template: bool | None = None, complete_evidence: bool = False) -> FileResult:
+                  template: bool | None = None, complete_evidence: bool = False,
+                  marks: tuple[str, ...] = ()) -> FileResult:
     """Lint one document. `stage` (an option) wins over front matter; `template` comes from the
-    configuration's `templates` globs when front matter does not say."""
+    configuration's `templates` globs when front matter does not say. `marks` names lexicons whose
+    hits the result keeps (`result.marks`, original offsets), for checks across documents (threads, pairs)."""
     # --lang forces one language; front matter `lang` names the main language of a mixed document
     declared = doc.front_matter.get("lang") if doc.front_matter.get("lang") in ("zh", "en") else None
     analysis = analysis_mod.build(doc, language.split_languages, lang, ruleset.settings["quote_mention_max"])
@@ -228,6 +230,11 @@ def lint_document(doc: Document, ruleset: RuleSet, lang: str | None = None, stag
             ev.line, ev.column = doc.position(ev.start)
         result.elements[name] = element
     result.score = score(result, ruleset.settings["score"], _rewards(ruleset, run))
+    for name in marks:
+        spans = set()
+        for lang_ in analysis.languages:
+            spans.update(ruleset.compiler.lexicon(name, lang_, "", None, "").hits(run))
+        result.marks[name] = sorted(analysis.original_span(s, e) for s, e in spans)
     for pattern in run.timeouts:  # elements and score were computed without these
         result.notices.append(f"{RegexTimeout(pattern)}; it was skipped for this file")
     return result

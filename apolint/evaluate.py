@@ -44,6 +44,8 @@ class Report:
     families: dict = field(default_factory=dict)  # (lang, family) → Score
     stages: dict = field(default_factory=dict)  # stage → Score of inferring it with the stage removed
     stage_rules: dict = field(default_factory=dict)  # stage → Score of rule-family decisions in staged files
+    incident_rules: dict = field(default_factory=dict)  # thread or pair rule → Score against EXPECTED.yaml
+    incidents: int = 0  # threads and pairs scored
     disagreements: list = field(default_factory=list)  # (path, what, expected, got)
     errors: list = field(default_factory=list)
 
@@ -62,6 +64,7 @@ class Report:
         values += [s.f1 for s in self.families.values() if s.tp + s.fn]
         values += [s.f1 for s in self.stages.values() if s.tp + s.fn]
         values += [s.f1 for s in self.stage_rules.values() if s.tp + s.fn]
+        values += [s.f1 for s in self.incident_rules.values() if s.tp + s.fn]
         return min(values, default=1.0)
 
     def to_json(self) -> dict:
@@ -74,16 +77,24 @@ class Report:
             "families": {f"{l}/{f}": s.to_json() for (l, f), s in sorted(self.families.items())},
             "stages": {s: sc.to_json() for s, sc in sorted(self.stages.items())},
             "stage_rules": {s: sc.to_json() for s, sc in sorted(self.stage_rules.items())},
+            "incidents": self.incidents,
+            "incident_rules": {r: sc.to_json() for r, sc in sorted(self.incident_rules.items())},
             "disagreements": [{"path": p, "what": w, "expected": x, "got": g} for p, w, x, g in self.disagreements],
             "errors": self.errors,
         }
 
 
+EXPECTED = "EXPECTED.yaml"  # a folder holding it is a corpus of threads or pairs, scored as wholes
+
+
 def corpus_files(path: Path) -> list[Path]:
-    """The announcements of a corpus folder (every .md and .txt but README.md), or the one file named."""
+    """The announcements of a corpus folder (every .md and .txt but README.md, and none inside a folder of
+    threads or pairs, which have an EXPECTED.yaml), or the one file named."""
     if not path.is_dir():
         return [path]
-    return sorted(p for p in path.rglob("*") if p.suffix in (".md", ".txt") and p.name != "README.md")
+    wholes = [e.parent for e in path.rglob(EXPECTED)]
+    return sorted(p for p in path.rglob("*") if p.suffix in (".md", ".txt") and p.name != "README.md"
+                  and not any(w in p.parents for w in wholes))
 
 
 def evaluate(path: Path, config_path: str | None = None, ignore: tuple[str, ...] = ()) -> Report:
@@ -144,7 +155,52 @@ def evaluate(path: Path, config_path: str | None = None, ignore: tuple[str, ...]
             elif family in expected:
                 score.fn += 1
                 report.disagreements.append((str(file), family, "finding", "none"))
+    if path.is_dir():
+        for expected in sorted(path.rglob(EXPECTED)):
+            evaluate_incidents(expected, report, config_path)
     return report
+
+
+def evaluate_incidents(expected_file: Path, report: Report, config_path: str | None = None) -> None:
+    """Score thread and pair rules against a folder's EXPECTED.yaml: each thread (a file or a folder) or
+    pair (a name stem) is checked on its own, and a finding matches a label when rule, file and line agree."""
+    from collections import Counter
+
+    from . import api, incident
+    from .threadtime import parse_iso
+    from .yamlsource import load_yaml
+
+    folder = expected_file.parent
+    spec = load_yaml(expected_file.read_text(encoding="utf-8"), str(expected_file)) or {}
+    now = parse_iso(spec.get("now"))
+    for section in ("threads", "pairs"):
+        for key, labels in (spec.get(section) or {}).items():
+            target = folder / key
+            if section == "pairs":
+                files = sorted(folder.glob(f"{key}[.-]*"))
+            elif target.is_dir():
+                files = sorted(p for p in target.rglob("*") if p.suffix in (".md", ".txt"))
+            else:
+                files = [target]
+            inputs = [(str(p), read_source(p)) for p in files]
+            found = incident.analyse(inputs, lambda p: api.resolve_config(config_path, p), now=now)
+            got = Counter()
+            for whole in found.threads + found.pairs:
+                for f in whole.findings:
+                    got[(f.rule, Path(f.path).relative_to(folder).as_posix(), f.line)] += 1
+            want = Counter((x["rule"], x["file"], x["line"]) for x in labels or [])
+            report.incidents += 1
+            for rule in {r for r, _, _ in got} | {r for r, _, _ in want}:
+                score = report.incident_rules.setdefault(rule, Score())
+                g = Counter({k: n for k, n in got.items() if k[0] == rule})
+                w = Counter({k: n for k, n in want.items() if k[0] == rule})
+                score.tp += sum((g & w).values())
+                for (_, file, line), n in (g - w).items():
+                    score.fp += n
+                    report.disagreements.append((str(folder / file), rule, f"no finding at line {line}", "finding"))
+                for (_, file, line), n in (w - g).items():
+                    score.fn += n
+                    report.disagreements.append((str(folder / file), rule, f"finding at line {line}", "none"))
 
 
 def _score_stage(report: Report, ruleset, text: str, path: str, stage: str) -> None:
@@ -192,6 +248,12 @@ def format_report(report: Report) -> str:
             r = report.stage_rules.get(stage, Score())
             out.append(f"  {stage:<12} inference P {s.precision:.2f} R {s.recall:.2f} F1 {s.f1:.3f}"
                        f"   rules P {r.precision:.2f} R {r.recall:.2f} F1 {r.f1:.3f}")
+    if report.incident_rules:
+        out += ["", f"Thread and pair rules ({report.incidents} threads and pairs; rule, file and line against "
+                    "EXPECTED.yaml):"]
+        for rule, s in sorted(report.incident_rules.items()):
+            out.append(f"  {rule:<30} P {s.precision:.2f}  R {s.recall:.2f}  F1 {s.f1:.3f}"
+                       f"   (tp {s.tp}, fp {s.fp}, fn {s.fn})")
     if report.disagreements:
         out += ["", "Disagreements:"]
         for path, what, want, got in report.disagreements:

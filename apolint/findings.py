@@ -33,6 +33,13 @@ class Finding:
 
 
 @dataclass
+class PathFinding(Finding):
+    """A finding of a thread or pair rule: it belongs to the file it points into."""
+
+    path: str = ""
+
+
+@dataclass
 class Evidence:
     """A span that counted toward an element, with the feature it belongs to and that feature's weight."""
 
@@ -70,6 +77,7 @@ class FileResult:
     error: str | None = None
     notices: list[str] = field(default_factory=list)  # rule time-outs and the like
     stage: dict | None = None  # {"name": "resolved", "inferred": false}
+    marks: dict = field(default_factory=dict)  # lexicon → [(start, end)] asked for by lint_document(marks=…)
 
     def to_json(self) -> dict:
         if self.error is not None:

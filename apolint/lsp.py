@@ -195,6 +195,8 @@ class ApolintServer(LanguageServer):
             cfg = api.resolve_config(None, near)
             linted.ruleset = api.ruleset_for(cfg)
             result = api.lint_text(text, config=cfg, path=str(near))
+            if result.error is None:
+                self.add_incident_findings(result, text, near, cfg)
         except SourceError as exc:
             linted.diagnostics = [_file_diagnostic(positions, "configuration-error",
                                                    f"{exc}\nFix the rule pack or configuration named above.")]
@@ -214,8 +216,20 @@ class ApolintServer(LanguageServer):
         linted.diagnostics = [self.diagnostic(f, positions, linted.ruleset) for f in result.findings]
         return linted
 
+    @staticmethod
+    def add_incident_findings(result: FileResult, text: str, near: Path, cfg) -> None:
+        """The open document as part of a whole: a status page's thread findings, and the mismatches with its
+        other-language version on disk (`x.zh.md` ↔ `x.en.md`, `translation_of:`), each naming that file."""
+        from . import incident
+
+        found = incident.analyse([(str(near), text)], lambda path: cfg)
+        if found.threads or found.pairs:
+            incident.merge([result], found)
+
     def diagnostic(self, f: Finding, positions: Positions, ruleset) -> T.Diagnostic:
         rules = ruleset.rule(f.rule) if ruleset is not None else []
+        if not rules and ruleset is not None and ruleset.threads is not None:  # a thread or pair rule
+            rules = [r for r in ruleset.threads.rules if r.id == f.rule]
         link = rules[0].link if rules else None
         return T.Diagnostic(
             range=positions.range(f), severity=SEVERITY[f.level], code=f.rule, source="apolint",
@@ -304,6 +318,8 @@ class ApolintServer(LanguageServer):
                 head += f"\nSafe fix: replace with \"{f.fix}\" (code action)"
             parts.append(head)
             rules = linted.ruleset.rule(f.rule) if linted.ruleset is not None else []
+            if not rules and linted.ruleset is not None and linted.ruleset.threads is not None:
+                rules = [r for r in linted.ruleset.threads.rules if r.id == f.rule]
             element = getattr(rules[0].check, "element", None) if rules else None
             if element in elements:  # an element rule: the evidence behind the status
                 parts.append("Evidence: " + evidence_line(element, elements[element], limit=6))

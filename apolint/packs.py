@@ -21,7 +21,7 @@ from .yamlsource import SourceError, YList, YMap, check_keys, check_type, load_y
 LEVELS = ("error", "warning", "info")
 SCOPES = ("document", "paragraph", "sentence")
 PACK_KEYS = {"pack", "description", "languages", "extends", "settings", "lexicons", "evidence", "elements",
-             "rules", "stages", "severities"}
+             "rules", "stages", "severities", "threads"}
 SETTING_KEYS = {"quote_mention_max", "score"}
 SCORE_KEYS = {"missing", "weak", "error", "warning", "info", "rewards"}
 STAGE_KEYS = {"aliases", "signals", "label"}
@@ -188,6 +188,7 @@ class RuleSet:
     stages: dict[str, Stage] = field(default_factory=dict)
     severities: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name → aliases
     rewards: list[tuple[str, int]] = field(default_factory=list)  # (lexicon, points)
+    threads: object = None  # threadpack.ThreadKnowledge: thread and pair knowledge and rules (issue 13)
 
     def canonical(self, kind: str, value) -> str | None:
         """The stage or severity a front-matter value names (aliases and case folded), or None."""
@@ -357,8 +358,15 @@ def load(paths: list[Path | str], enabled: dict[str, str] | None = None) -> Rule
             for old in clash:
                 rules.remove(old)
             rules.append(rule)
+    from . import threadpack
+
+    thread_sections = [(p, data["threads"], tuple(data["languages"])) for p, data in packs if "threads" in data]
+    threads = threadpack.build(thread_sections, enabled)
+    thread_ids = {r.get("id") for _, d, _ in thread_sections for r in (d.get("rules") or []) if isinstance(r, dict)}
     for rule_id, level in (enabled or {}).items():
         matching = [r for r in rules if r.id == rule_id]
+        if not matching and rule_id in thread_ids:
+            continue
         if not matching:
             raise SourceError("configuration", None, f"rules.{rule_id}", "no loaded rule has this id; see `apolint rules`")
         for r in matching:
@@ -372,7 +380,7 @@ def load(paths: list[Path | str], enabled: dict[str, str] | None = None) -> Rule
             compiler.lexicon(name, lang, packs[0][0], None, "settings.score.rewards")
     ruleset = RuleSet(packs=[d["pack"] for _, d in packs], rules=rules, elements=elements, settings=settings,
                       compiler=compiler, automata=build_automata(compiler.phrases), languages=all_langs,
-                      stages=stages, severities=severities, rewards=rewards)
+                      stages=stages, severities=severities, rewards=rewards, threads=threads)
     digest.update(repr(sorted((enabled or {}).items())).encode())
     ruleset.fingerprint = digest.hexdigest()
     return ruleset

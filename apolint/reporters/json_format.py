@@ -5,4 +5,8 @@ import json
 
 
 def render(results, ruleset, options) -> str:
-    return json.dumps({"files": [r.to_json() for r in results]}, ensure_ascii=False, indent=2)
+    data = {"files": [r.to_json() for r in results]}
+    incidents = options.get("incidents")
+    if incidents is not None and (incidents.threads or incidents.pairs):  # DESIGN.md: threads and pairs
+        data.update(incidents.to_json())
+    return json.dumps(data, ensure_ascii=False, indent=2)

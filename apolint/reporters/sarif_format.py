@@ -54,8 +54,9 @@ def rule_descriptor(variants) -> dict:
     markdown = [why, ""]
     for line in _suggestion_lines(first.suggestion):
         markdown.extend([line, ""])
-    bad = [e for r in variants for e in r.examples.get("bad", [])]
-    good = [e for r in variants for e in r.examples.get("good", [])]
+    # a pair rule's example is [Chinese, English]: shown as the two versions side by side
+    bad = [" ⟷ ".join(e) if isinstance(e, list) else e for r in variants for e in r.examples.get("bad", [])]
+    good = [" ⟷ ".join(e) if isinstance(e, list) else e for r in variants for e in r.examples.get("good", [])]
     if bad:
         help_text.extend(["", "Bad:", *(f"  ✗ {e}" for e in bad)])
         markdown.extend(["**Bad**", "", *(f"- {e}" for e in bad), ""])
@@ -85,6 +86,9 @@ def _region(f) -> dict:
 def render(results, ruleset, options) -> str:
     variants: dict[str, list] = {}
     for rule in (ruleset.rules if ruleset is not None else []):
+        variants.setdefault(rule.id, []).append(rule)
+    threads = getattr(ruleset, "threads", None) if ruleset is not None else None
+    for rule in (threads.rules if threads is not None else []):  # thread and pair rules (issue 13)
         variants.setdefault(rule.id, []).append(rule)
     descriptors = [rule_descriptor(v) for v in variants.values()]
     index = {d["id"]: i for i, d in enumerate(descriptors)}

@@ -59,6 +59,19 @@ def render(results, ruleset, options) -> str:
                 out.append(c("dim", "  " + evidence_line(name, e)))
         if not quiet and (r.findings or r.elements):
             out.append("")
+    incidents = options.get("incidents")
+    if incidents is not None and not quiet and (incidents.threads or incidents.pairs):
+        from ..threads import timeline
+
+        for thread in incidents.threads:  # a compact timeline; its findings are listed with their files above
+            out.extend(c("dim", line) if i else c("bold", line) for i, line in enumerate(timeline(thread, incidents.positions)))
+            out.append("")
+        for pair in incidents.pairs:
+            out.append(c("bold", f"versions {pair.report.path} ↔ {pair.other.path}: ") +
+                       (f"{len(pair.findings)} mismatch{'es' if len(pair.findings) != 1 else ''}" if pair.findings
+                        else "they agree"))
+        if incidents.pairs:
+            out.append("")
     if options.get("statistics"):
         for rule, count in per_rule.most_common():
             out.append(f"{count:>6}  {rule}")
