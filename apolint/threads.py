@@ -438,6 +438,9 @@ def check(thread: Thread, ruleset, now: datetime | None = None, positions: Posit
     return findings
 
 
+SHORT_NAMES = {"responsibility": "resp", "impact": "imp", "remedy": "rem"}  # responsibility and remedy share an initial
+
+
 def timeline(thread: Thread, position) -> list[str]:
     """The compact timeline of the text output: one line per update."""
     out = [f"thread {thread.id} ({thread.layout}, {len(thread.updates)} updates): {thread.path}"]
@@ -446,10 +449,10 @@ def timeline(thread: Thread, position) -> list[str]:
         when = u.time.strftime("%Y-%m-%d %H:%M %z") if u.time else "time unknown"
         marks = ""
         if u.result is not None and u.result.error is None:
-            marks = " ".join(f"{name[0]}{'✓~✗'[('present', 'weak', 'missing').index(e.status)]}"
+            marks = " ".join(f"{SHORT_NAMES.get(name, name)}{'✓~✗'[('present', 'weak', 'missing').index(e.status)]}"
                              for name, e in u.result.elements.items())
         where = f"{Path(u.path).name}:{line}"
         flags = sorted({f.rule for f in thread.findings if f.path == u.path and u.start <= f.start < u.end})
-        out.append(f"  {when:<22} {u.stage or '?':<11} {marks:<10} {where}" + (f"  ← {', '.join(flags)}" if flags else ""))
+        out.append(f"  {when:<22} {u.stage or '?':<11} {marks:<16} {where}" + (f"  ← {', '.join(flags)}" if flags else ""))
     return out
 

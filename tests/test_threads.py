@@ -295,7 +295,8 @@ def test_cli_prints_the_timeline_and_the_thread_findings(pipelines):
     out = proc.stdout
     assert "3-update.md:7:3: info empty-update This update adds nothing to the one of 08:48" in out
     assert "thread api-latency-2026-11-12 (folder, 4 updates)" in out
-    assert "2026-11-12 09:28 +0000 update" in out and "3-update.md:7  ← empty-update" in out
+    assert "  2026-11-12 09:28 +0000 update      resp✓ imp✓ rem✓  3-update.md:7  ← empty-update\n" in out
+    assert "  2026-11-12 08:20 +0000 acknowledge resp~ imp✓ rem✓  1-investigating.md:7\n" in out
 
 
 def test_cli_json_has_threads_and_pairs(pipelines):
