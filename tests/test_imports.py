@@ -41,11 +41,11 @@ def zh_token_patterns() -> bool:
     return token_patterns("zh")
 
 
-def probe(*args: str, cache_dir: Path | None = None) -> tuple[int, list[str]]:
+def probe(*args: str, cache_dir: Path | None = None, watch: tuple[str, ...] = HEAVY) -> tuple[int, list[str]]:
     env = dict(os.environ, NO_COLOR="1")
     if cache_dir is not None:
         env["APOLINT_CACHE_DIR"] = str(cache_dir)
-    proc = subprocess.run([sys.executable, "-c", PROBE, "check", *args], input=json.dumps(HEAVY) + "\n",
+    proc = subprocess.run([sys.executable, "-c", PROBE, "check", *args], input=json.dumps(watch) + "\n",
                           capture_output=True, text=True, env=env, timeout=120)
     line = [ln for ln in proc.stderr.splitlines() if ln.startswith("PROBE ")]
     assert line, proc.stderr
@@ -115,3 +115,15 @@ def test_cached_recheck_of_an_edited_file_loads_only_its_language(tmp_path):
     (tmp_path / "zh.md").write_text(ZH_NEEDS_JIEBA + "再次致歉。\n", encoding="utf-8")
     code, heavy = probe(str(tmp_path / "en.md"), str(tmp_path / "zh.md"), cache_dir=cache)
     assert (code, heavy) == (1, heavy_for("zh", jieba=True))
+
+
+def test_markdown_parser_loads_only_for_markdown_with_more_than_headings_and_paragraphs(tmp_path):
+    (tmp_path / "plain.md").write_text("# Login outage\n\n" + EN, encoding="utf-8")
+    (tmp_path / "list.md").write_text("# Login outage\n\n- " + EN, encoding="utf-8")
+    (tmp_path / "list.txt").write_text("# Login outage\n\n- " + EN, encoding="utf-8")
+    cache = tmp_path / "cache"
+    watch = ("markdown_it",)
+    assert probe(str(tmp_path / "plain.md"), cache_dir=cache, watch=watch) == (1, [])
+    assert probe(str(tmp_path / "list.txt"), cache_dir=cache, watch=watch) == (1, [])
+    assert probe(str(tmp_path / "list.md"), cache_dir=cache, watch=watch) == (1, ["markdown_it"])
+    assert probe(str(tmp_path / "list.md"), cache_dir=cache, watch=watch) == (1, [])  # from the cache
