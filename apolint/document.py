@@ -453,7 +453,7 @@ _LABEL_ENDS = "apolint_label_ends"  # key in the parse's env: label ends of the 
 @functools.lru_cache(maxsize=1)
 def _commonmark():
     """The parser, built once per process on first use: importing markdown-it-py takes 15-35 ms,
-    which a body of headings and paragraphs alone never pays (`_plain_markdown_blocks`).
+    which a body of headings, paragraphs and flat lists alone never pays (`_plain_markdown_blocks`).
 
     Rules whose tokens are never read (emphasis, entities, line breaks, text joining) are off.
     The rules for code spans, raw HTML, autolinks, links and images are wrapped to record the
@@ -669,24 +669,31 @@ def _inline_masks(placement: _Placement, recorded, masked: list, comments: list)
                 comments.append(span)
 
 
-# Markdown that is nothing but ATX headings and paragraphs needs no parser. Anything that could
-# start another construct sends the body to the parser: a character that opens an inline one
-# (code, HTML, link, table pipe), a line that could open a block (list, quote, rule, setext
-# underline, fence, table delimiter, heading with a `#` in its text, indentation), a lone CR.
+# Markdown that is nothing but ATX headings, paragraphs and flat bullet lists needs no parser.
+# Anything that could start another construct sends the body to the parser: a character that
+# opens an inline one (code, HTML, link, table pipe), a line that could open a block (quote,
+# rule, setext underline, fence, table delimiter, ordered or nested list, a heading with a `#`
+# in its text or an item whose text starts like a block, indentation), a lone CR.
 _NEEDS_PARSER = re.compile(
-    r"[`<\[|\0]|^ {0,3}(?:[-+*_=>~:]|\d{1,9}[.)]|#(?!#{0,5}[ \t]+[^#\r\n]*$))|^ *\t|^ {4}", re.M)
+    r"[`<\[|\0]"
+    r"|^(?!" r"[-+*] (?![ \t\r\n\-+*_=>~:#]|\d{1,9}[.)])" r") {0,3}(?:[-+*_=>~:]|\d{1,9}[.)]|#(?!#{0,5}[ \t]+[^#\r\n]*$))"
+    r"|^ *\t|^ {4}", re.M)
 _ATX_HEADING = re.compile(r" {0,3}#{1,6}[ \t]+")
+_BULLET = re.compile(r"[-+*] ")  # at the start of a line, followed by the item's text (see above)
 # markdown-it-py trims a paragraph's or heading's content of these (its MD_TRIM_CHARS)
 _MARKDOWN_TRIM = "\t\n\v\f\r \xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
 
 
 def _plain_markdown_blocks(text: str, body_start: int, line_starts: list[int]) -> list[Block] | None:
-    """The blocks of a body of ATX headings and paragraphs only, exactly as the parser finds
-    them (`tests/test_markdown.py` compares the two); None when the body may hold more."""
+    """The blocks of a body of ATX headings, paragraphs and flat bullet lists only, exactly as
+    the parser finds them (`tests/test_markdown.py` compares the two); None when the body may
+    hold more."""
     if _NEEDS_PARSER.search(text, body_start) or text.count("\r") != text.count("\r\n"):
         return None
     blocks: list[Block] = []
-    paragraph: list[tuple[int, int]] = []
+    paragraph: list[tuple[int, int]] = []  # its lines (start, end), the first one's text after its bullet
+    kind = "paragraph"
+    seen_item = False
 
     def close_paragraph() -> None:
         if paragraph:
@@ -694,7 +701,7 @@ def _plain_markdown_blocks(text: str, body_start: int, line_starts: list[int]) -
             paragraph[0] = (first_end - len(text[first_start:first_end].lstrip(_MARKDOWN_TRIM)), first_end)
             last_start, last_end = paragraph[-1]
             paragraph[-1] = (last_start, last_start + len(text[last_start:last_end].rstrip(_MARKDOWN_TRIM)))
-            blocks.extend(_line_blocks(text, paragraph, "paragraph", not blocks, []))
+            blocks.extend(_line_blocks(text, paragraph, kind, not blocks, []))
             paragraph.clear()
 
     for line in range(bisect.bisect_right(line_starts, body_start) - 1, len(line_starts)):
@@ -705,6 +712,8 @@ def _plain_markdown_blocks(text: str, body_start: int, line_starts: list[int]) -
             continue
         if not content.strip(_MARKDOWN_TRIM):
             return None  # a line of other spaces: the parser's trimming, not worth repeating here
+        if seen_item and content[0] in " \t":
+            return None  # indented after a list: perhaps more of an item (the parser's case)
         heading = _ATX_HEADING.match(content)
         if heading:
             close_paragraph()
@@ -715,6 +724,16 @@ def _plain_markdown_blocks(text: str, body_start: int, line_starts: list[int]) -
             blocks.append(Block(start + heading.end() + lead,
                                 start + heading.end() + len(title.rstrip(_MARKDOWN_TRIM)), "heading"))
             continue
+        bullet = _BULLET.match(content)
+        if bullet:
+            if not content[bullet.end():].strip(_MARKDOWN_TRIM):
+                return None  # an empty item: the parser's case
+            close_paragraph()
+            kind, seen_item = "item", True
+            paragraph.append((start + bullet.end(), end))
+            continue
+        if not paragraph:
+            kind = "paragraph"
         paragraph.append((start + len(content) - len(content.lstrip(" \t")), end))
     close_paragraph()
     return blocks

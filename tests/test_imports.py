@@ -117,13 +117,14 @@ def test_cached_recheck_of_an_edited_file_loads_only_its_language(tmp_path):
     assert (code, heavy) == (1, heavy_for("zh", jieba=True))
 
 
-def test_markdown_parser_loads_only_for_markdown_with_more_than_headings_and_paragraphs(tmp_path):
-    (tmp_path / "plain.md").write_text("# Login outage\n\n" + EN, encoding="utf-8")
-    (tmp_path / "list.md").write_text("# Login outage\n\n- " + EN, encoding="utf-8")
-    (tmp_path / "list.txt").write_text("# Login outage\n\n- " + EN, encoding="utf-8")
+def test_markdown_parser_loads_only_for_markdown_with_more_than_headings_paragraphs_and_lists(tmp_path):
+    (tmp_path / "plain.md").write_text("# Login outage\n\n- " + EN, encoding="utf-8")
+    (tmp_path / "link.md").write_text("# Login outage\n\n" + EN + "See [status](https://example.com).\n",
+                                      encoding="utf-8")
+    (tmp_path / "link.txt").write_text((tmp_path / "link.md").read_text(encoding="utf-8"), encoding="utf-8")
     cache = tmp_path / "cache"
     watch = ("markdown_it",)
     assert probe(str(tmp_path / "plain.md"), cache_dir=cache, watch=watch) == (1, [])
-    assert probe(str(tmp_path / "list.txt"), cache_dir=cache, watch=watch) == (1, [])
-    assert probe(str(tmp_path / "list.md"), cache_dir=cache, watch=watch) == (1, ["markdown_it"])
-    assert probe(str(tmp_path / "list.md"), cache_dir=cache, watch=watch) == (1, [])  # from the cache
+    assert probe(str(tmp_path / "link.txt"), cache_dir=cache, watch=watch) == (1, [])
+    assert probe(str(tmp_path / "link.md"), cache_dir=cache, watch=watch) == (1, ["markdown_it"])
+    assert probe(str(tmp_path / "link.md"), cache_dir=cache, watch=watch) == (1, [])  # from the cache

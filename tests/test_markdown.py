@@ -121,7 +121,7 @@ def test_a_directive_in_an_indented_code_block_is_not_in_force(kinds_config):
 
 
 # ---------------------------------------------------------------------------------------
-# headings and paragraphs alone are split without the parser: the same blocks as the parser's
+# headings, paragraphs and flat bullet lists are split without the parser: the parser's blocks
 # ---------------------------------------------------------------------------------------
 
 
@@ -133,13 +133,13 @@ def _both(text: str):
     return plain, parsed
 
 
-MARKDOWN_PIECES = ["# ", "## ", "#", "Some users", "部分用户", "。", ". ", "1、", "2. ", "（一）", "•", " ", "  ",
+MARKDOWN_PIECES = ["# ", "## ", "#", "- ", "* ", " - ", "-  ", "1. ", "Some users", "部分用户", "。", ". ", "1、", "2. ", "（一）", "•", " ", "  ",
                    "    ", "\t", "\u3000", "\xa0", "\n", "\n", "\n\n", "\r\n", "\r", "-", "*", "_", "=", ">", "`",
                    "[", "]", "(", ")", "<", "|", "\\", "!", "&amp;", "\x85", "\f", "🙏", "Title"]
 
 
 # pieces that never send a body to the parser, so that most drawn texts test the plain path
-PLAIN_PIECES = ["# ", "## ", "#", "Some users", "部分用户", "。", ". ", "1、", "（一）", "•", " ", "  ", "\u3000",
+PLAIN_PIECES = ["# ", "## ", "#", "- ", "* ", "+ ", "Some users", "部分用户", "。", ". ", "1、", "（一）", "•", " ", "  ", "\u3000",
                 "\xa0", "\n", "\n\n", "\r\n", "*", "_", "!", "\\", "&amp;", "\x85", "\f", "🙏", "Title"]
 
 
