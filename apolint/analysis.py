@@ -191,8 +191,18 @@ def _fold_block(doc: Document, start: int, end: int, masked_starts: list[int], t
         if ch in "\n\r":  # a lone CR (old Mac line ends) breaks a line too
             prev = out[-1][-1] if out else ""
             k = i + 1
-            while k < end and text[k] in " \t\u3000":
-                k += 1
+            m = j
+            while k < end:
+                if text[k] in " \t\u3000":
+                    k += 1
+                    continue
+                # a quote's `>` starting the next line joins like indentation (code there does not)
+                while m + 1 < len(masked) and masked[m + 1][0] <= k:
+                    m += 1
+                if m >= 0 and masked[m][0] == k and not text[k:masked[m][1]].strip(" \t>"):
+                    k = masked[m][1]
+                    continue
+                break
             nxt = text[k] if k < end else ""
             if prev and nxt and is_cjk(prev) and is_cjk(nxt):
                 i = k

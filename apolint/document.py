@@ -320,24 +320,9 @@ def split_front_matter(text: str) -> tuple[dict, int]:
     return data, m.end()
 
 
-# --- masking: what is never linted ---------------------------------------------------
+# --- plain text: what is never linted --------------------------------------------------
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-# Inline Markdown that is never prose. Every alternative is bounded so that a hostile input
-# (thousands of unclosed openers on one line) costs linear time; comments and code spans are
-# only opened here and closed by `_close_inline`.
-_MD_INLINE = re.compile(
-    r"(?P<comment><!--)"                                   # HTML comments (also hold our directives)
-    r"|(?<!`)(?P<code>`+)(?!`)"                             # inline code
-    r"|\]\([^)\]\s]{0,2048}(?:[ \t]+\"[^\"\r\n]{0,500}\")?\)"  # link targets
-    r"|^[ \t]{0,3}\[[^\]\r\n]{1,999}\]:[ \t]*\S+[^\r\n]*"     # reference definitions
-    r"|<(?:https?|mailto|ftp):[^<>\s]{0,2048}>"              # autolinks
-    r"|</?[A-Za-z][A-Za-z0-9-]{0,64}(?:\s[^<>]{0,2048})?/?>",  # HTML tags
-    re.M | re.I,
-)
-_BACKTICKS = re.compile(r"`+")
-_BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r|\n)")
 _URL = re.compile(r"(?:https?|ftp)://[^\s<>\"'）】」》，。]+|www\.[^\s<>\"'）】」》，。]+", re.I)
 _TEXT_DIRECTIVE_LINE = re.compile(r"^[ \t]*(?:#|//)[ \t]*apolint-(?:disable|enable)[^\r\n]*", re.M)
 _DIRECTIVE = re.compile(
@@ -351,90 +336,14 @@ def _lines(text: str, start: int = 0):
         yield m.start(), m.group()
 
 
-class _InlineCloser:
-    """Finds where a comment or code span opened at some offset closes, in linear total time."""
-
-    def __init__(self, text: str, start: int):
-        self.text = text
-        self.start = start
-        self.comments_close = True  # once one comment is unclosed, every later one is too
-        self.runs: dict[int, list[int]] | None = None  # backtick run length → starts (when first needed)
-        self.blanks: list[int] = []
-
-    def _index_code(self) -> dict[int, list[int]]:
-        self.runs = {}
-        for m in _BACKTICKS.finditer(self.text, self.start):
-            self.runs.setdefault(len(m.group()), []).append(m.start())
-        self.blanks = [m.start() for m in _BLANK_LINE.finditer(self.text, self.start)]
-        return self.runs
-
-    def comment_end(self, opened: int) -> int | None:
-        if not self.comments_close:
-            return None
-        end = self.text.find("-->", opened + 4)
-        if end == -1:
-            self.comments_close = False
-            return None
-        return end + 3
-
-    def code_end(self, opened: int, length: int) -> int | None:
-        """The end of the first run of exactly `length` backticks after `opened`, in the same
-        paragraph (a code span never crosses a blank line)."""
-        starts = (self.runs if self.runs is not None else self._index_code())[length]
-        i = bisect.bisect_right(starts, opened)
-        if i == len(starts):
-            return None
-        j = bisect.bisect_right(self.blanks, opened)
-        limit = self.blanks[j] if j < len(self.blanks) else len(self.text)
-        return starts[i] + length if starts[i] < limit else None
+def _text_comments(text: str, start: int) -> list[tuple[int, int]]:
+    """In plain text, the directive lines (`# apolint-disable …`, `// apolint-enable`)."""
+    return [m.span() for m in _TEXT_DIRECTIVE_LINE.finditer(text, start)]
 
 
-def _fences(text: str, start: int) -> list[tuple[int, int]]:
-    """Fenced code blocks (``` or ~~~), an unclosed one running to the end."""
-    spans: list[tuple[int, int]] = []
-    if text.find("```", start) == -1 and text.find("~~~", start) == -1:  # no fence can open
-        return spans
-    in_fence: str | None = None
-    fence_start = 0
-    for here, line in _lines(text, start):
-        m = _FENCE.match(line)
-        if in_fence is None and m:
-            in_fence, fence_start = m.group(1)[0] * len(m.group(1)), here
-        elif in_fence is not None and m and m.group(1).startswith(in_fence):
-            spans.append((fence_start, here + len(line)))
-            in_fence = None
-    if in_fence is not None:
-        spans.append((fence_start, len(text)))
-    return spans
-
-
-def _mask_spans(text: str, start: int, markdown: bool) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    if markdown:
-        spans.extend(_fences(text, start))
-        closer = _InlineCloser(text, start)
-        pos = start
-        while True:
-            m = _MD_INLINE.search(text, pos)
-            if m is None:
-                break
-            if m.group("comment"):
-                end = closer.comment_end(m.start())
-            elif m.group("code"):
-                end = closer.code_end(m.start(), len(m.group("code")))
-            else:
-                end = m.end()
-            if end is None:  # an unclosed opener is literal text
-                pos = m.end()
-                continue
-            spans.append((m.start(), end))
-            pos = end
-    else:
-        for m in _TEXT_DIRECTIVE_LINE.finditer(text, start):
-            spans.append(m.span())
-    for m in _URL.finditer(text, start):
-        spans.append(m.span())
-    return _merge(spans)
+def _urls(text: str, start: int) -> list[tuple[int, int]]:
+    """Bare URLs, in text and Markdown alike (CommonMark does not link them, readers skip them)."""
+    return [m.span() for m in _URL.finditer(text, start)]
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -448,23 +357,18 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _directives(doc: Document) -> list[Directive]:
+def _directives(doc: Document, comments: list[tuple[int, int]]) -> list[Directive]:
+    """Suppression directives written inside comments: HTML comments in Markdown (never one shown
+    in a code block), `#` or `//` comment lines in plain text."""
     found = []
-    starts = [s for s, _ in doc.masked]
-    fences = _fences(doc.text, doc.front_matter_end) if doc.markdown else []
-    for m in _DIRECTIVE.finditer(doc.text, doc.front_matter_end):
-        # only inside masked comments (Markdown) or comment lines (text)
-        i = bisect.bisect_right(starts, m.start()) - 1
-        if i < 0 or not m.start() < doc.masked[i][1]:
-            continue
-        if any(s <= m.start() < e for s, e in fences):  # shown in a code block, not in force
-            continue
-        names = frozenset(r for r in re.split(r"[\s,]+", m.group(2).strip()) if r)
-        found.append(Directive(m.group(1), names, doc.position(m.start())[0]))
+    for start, end in comments:
+        for m in _DIRECTIVE.finditer(doc.text, start, end):
+            names = frozenset(r for r in re.split(r"[\s,]+", m.group(2).strip()) if r)
+            found.append(Directive(m.group(1), names, doc.position(m.start())[0]))
     return found
 
 
-# --- blocks ---------------------------------------------------------------------------
+# --- plain-text blocks --------------------------------------------------------------------
 
 _BLOCK_START = re.compile(
     r"^[ \t]*(?:(?P<heading>#{1,6}[ \t]+)|(?P<item>(?:[-*+•·]|\d{1,3}[.)、]|[（(]?[一二三四五六七八九十\d]{1,3}[)）、])[ \t]*)"
@@ -472,8 +376,9 @@ _BLOCK_START = re.compile(
 )
 
 
-def _blocks(text: str, start: int, masked: list[tuple[int, int]]) -> list[Block]:
-    """Split the body into blocks at blank lines, headings, list items, quotes and table rows."""
+def _text_blocks(text: str, start: int, masked: list[tuple[int, int]]) -> list[Block]:
+    """Split a plain-text body into blocks at blank lines and at lines that look like headings,
+    list items, quotes and table rows."""
     blocks: list[Block] = []
     cur_start: int | None = None
     cur_end = 0
@@ -530,6 +435,393 @@ def _is_title_line(first: str, following: str) -> bool:
     return bool(nxt) and (nxt.isupper() or nxt.isdigit() or "\u4e00" <= nxt <= "\u9fff" or nxt in "【[(（「“\"*")
 
 
+# --- Markdown: a CommonMark parser says what is prose ---------------------------------------
+#
+# markdown-it-py (CommonMark, plus GFM tables) finds the blocks and the inline constructs. It
+# gives blocks as line ranges and inline content as text without positions, so each inline
+# token's content is placed back on its source lines here: every content line is the end of
+# its source line (the parser only removes what comes before it — indentation, `>` and list
+# markers — and what a trim, an ATX closing `#` run or a table pipe removes after it).
+
+# Non-CommonMark list markers people type in notices ("1、", "（一）", "•"), and an ordered
+# marker that CommonMark does not let interrupt a paragraph ("2. …"): each starts an item.
+_TYPED_ITEM = re.compile(r"(?:[•·]|\d{1,3}[.)](?=[ \t])|[（(]?[一二三四五六七八九十\d]{1,3}[)）、])[ \t]*")
+_NOT_PROSE = "apolint_not_prose"  # key in the parse's env: inline token children → recorded spans
+_LABEL_ENDS = "apolint_label_ends"  # key in the parse's env: label ends of the links being parsed
+
+
+@functools.lru_cache(maxsize=1)
+def _commonmark():
+    """The parser, built once per process on first use: importing markdown-it-py takes 15-35 ms,
+    which a body of headings, paragraphs and flat lists alone never pays (`_plain_markdown_blocks`).
+
+    Rules whose tokens are never read (emphasis, entities, line breaks, text joining) are off.
+    The rules for code spans, raw HTML, autolinks, links and images are wrapped to record the
+    content spans they consume that are not prose.
+    """
+    from markdown_it import MarkdownIt, rules_inline
+
+    md = MarkdownIt("commonmark").enable("table")
+    md.disable(["emphasis", "entity", "newline", "balance_pairs", "fragments_join", "text_join"])
+    md.inline.ruler.at("backticks", _record_whole(rules_inline.backtick, html=False))
+    md.inline.ruler.at("autolink", _record_whole(rules_inline.autolink, html=False))
+    md.inline.ruler.at("html_inline", _record_whole(rules_inline.html_inline, html=True))
+    md.inline.ruler.at("link", _record_target(rules_inline.link, image=False))
+    md.inline.ruler.at("image", _record_target(rules_inline.image, image=True))
+    md.helpers = _LabelEndHelpers(md.helpers)
+    return md
+
+
+def _record(state, start: int, end: int, html: bool) -> None:
+    # keyed by the token list being filled: an image's alt text is parsed into a list of its
+    # own, whose content offsets are not the inline token's, and is left alone
+    state.env[_NOT_PROSE].setdefault(id(state.tokens), []).append((start, end, html))
+
+
+def _record_whole(rule, html: bool):
+    """A code span, autolink or raw HTML tag/comment: none of it is prose."""
+    def recording(state, silent: bool) -> bool:
+        start = state.pos
+        if not rule(state, silent):
+            return False
+        if not silent:
+            _record(state, start, state.pos, html)
+        return True
+    return recording
+
+
+def _record_target(rule, image: bool):
+    """A link or image: the text in brackets is prose; from its `]` on (destination, title,
+    reference label) is not."""
+    opener = "![" if image else "["
+
+    def recording(state, silent: bool) -> bool:
+        if silent or not state.src.startswith(opener, state.pos):
+            return rule(state, silent)
+        start = state.pos
+        label_ends = state.env[_LABEL_ENDS]
+        label_ends.append(None)  # filled by the rule's own call of parseLinkLabel (below)
+        try:
+            if not rule(state, silent):
+                return False
+        finally:
+            label_end = label_ends.pop()
+        if image:
+            # the alt text was parsed on its own, from offset 0: move what it recorded here
+            recorded = state.env[_NOT_PROSE]
+            for s, e, html in recorded.pop(id(state.tokens[-1].children), ()):
+                _record(state, start + 2 + s, start + 2 + e, html)
+        if label_end is not None and label_end > start:
+            _record(state, label_end, state.pos, False)
+        return True
+    return recording
+
+
+class _LabelEndHelpers:
+    """markdown-it's link helpers for one parser, telling a link or image rule where its label
+    ends (the rule finds it first thing; finding it again would double the cost on many `[`)."""
+
+    def __init__(self, helpers) -> None:
+        self.parseLinkDestination = helpers.parseLinkDestination
+        self.parseLinkTitle = helpers.parseLinkTitle
+        self._parse_label = helpers.parseLinkLabel
+
+    def parseLinkLabel(self, state, start: int, disableNested: bool = False) -> int:
+        waiting = state.env.get(_LABEL_ENDS)
+        own = bool(waiting) and waiting[-1] is None  # the rule's call, not one nested in it
+        if own:
+            waiting[-1] = -1
+        end = self._parse_label(state, start, disableNested)
+        if own:
+            waiting[-1] = end if end >= 0 else None
+        return end
+
+
+def _line_end(text: str, line_starts: list[int], line: int) -> int:
+    """Offset of the end of a line's text, before its line break."""
+    end = line_starts[line + 1] if line + 1 < len(line_starts) else len(text)
+    if end > line_starts[line] and text[end - 1] == "\n":
+        end -= 1
+    if end > line_starts[line] and text[end - 1] == "\r":
+        end -= 1
+    return end
+
+
+def _place_line(text: str, line: str, lo: int, hi: int) -> list[tuple[int, int, int]]:
+    """Where one content line sits in text[lo:hi], as (index in line, offset, length) runs.
+
+    Leading spaces and tabs are left out (indentation the parser keeps, or expands from a tab;
+    the inline parser skips them). Usually the rest is the end of the source line, once
+    trimmed whitespace, an ATX heading's closing `#` run or a table's pipes are passed over.
+    """
+    core = line.lstrip(" \t")
+    skip = len(line) - len(core)
+    n = len(core)
+    if not n:
+        return []
+    end = hi
+    while end - n >= lo:
+        if text.startswith(core, end - n):
+            return [(skip, end - n, n)]
+        if not (text[end - 1].isspace() or text[end - 1] in "#|"):
+            break
+        end -= 1
+    # an escaped pipe (`\|`) in a table cell, or a NUL the parser read as U+FFFD: match
+    # character by character from the end, passing over what the parser removed
+    runs = []
+    p = hi - 1
+    for k in range(n - 1, -1, -1):
+        ch = core[k]
+        while p >= lo and text[p] != ch and not (ch == "\ufffd" and text[p] == "\0"):
+            p -= 1
+        if p < lo:
+            break
+        runs.append((skip + k, p, 1))
+        p -= 1
+    runs.reverse()
+    return runs
+
+
+class _Placement:
+    """An inline token's content placed on the source: runs of (content index, offset, length)."""
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[int, int, int]] = []
+        self.lines: list[tuple[int, int] | None] = []  # per content line: its source (start, end)
+
+    def add_line(self, content_start: int, runs: list[tuple[int, int, int]]) -> None:
+        placed = [(content_start + k, offset, length) for k, offset, length in runs]
+        self.runs.extend(placed)
+        self.lines.append((placed[0][1], placed[-1][1] + placed[-1][2]) if placed else None)
+
+    def offset(self, index: int) -> int:
+        """Source offset of content character `index` (one the parser added: the next placed one)."""
+        k = bisect.bisect_right(self.runs, (index, float("inf"))) - 1
+        if k >= 0:
+            start, offset, length = self.runs[k]
+            if index < start + length:
+                return offset + index - start
+        if k + 1 < len(self.runs):
+            return self.runs[k + 1][1]
+        start, offset, length = self.runs[-1]
+        return offset + length
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.offset(start), self.offset(end - 1) + 1
+
+
+def _place(text: str, content: str, lines: list[tuple[int, int]]) -> _Placement:
+    """Place a content of one or more lines on the source lines (start, end) it came from."""
+    placement = _Placement()
+    index = 0
+    for line, (lo, hi) in zip(content.split("\n"), lines):
+        placement.add_line(index, _place_line(text, line, lo, hi))
+        index += len(line) + 1
+    return placement
+
+
+def _source_lines(text: str, line_starts: list[int], first: int, count: int) -> list[tuple[int, int]]:
+    return [(line_starts[k], _line_end(text, line_starts, k)) for k in range(first, first + count)]
+
+
+def _line_blocks(text: str, lines: list[tuple[int, int] | None], kind: str, first_in_document: bool,
+                 masked: list[tuple[int, int]]) -> list[Block]:
+    """The blocks of a paragraph or heading whose lines sit at `lines` (start, end): one, or more
+    where a line starts with a typed list marker (and the notice's first paragraph may begin
+    with a title line of its own)."""
+    blocks: list[Block] = []
+    current: list | None = None  # [start, end, kind]
+    for i, placed in enumerate(lines):
+        if placed is None:
+            continue
+        start, end = placed
+        if i:
+            # a continuation line's `>` (in a quote) is markup inside the block
+            line_start = text.rfind("\n", 0, start) + 1
+            line_start = max(line_start, text.rfind("\r", 0, start) + 1)
+            prefix = text[line_start:start]
+            if prefix.strip():
+                masked.append((line_start + len(prefix) - len(prefix.lstrip()), start))
+        marker = _TYPED_ITEM.match(text, start, end) if i or kind == "paragraph" else None
+        if marker and marker.end() < end:
+            if current:
+                blocks.append(Block(*current))
+            current = [marker.end(), end, "item"]
+        elif current is None:
+            current = [start, end, kind]
+        elif (i == 1 and first_in_document and current[2] == "paragraph"
+              and _is_title_line(text[current[0]:current[1]], text[start:end])):
+            blocks.append(Block(*current))  # "Title\nBody…": an unpunctuated first line is a title
+            current = [start, end, "paragraph"]
+        else:
+            current[1] = end
+    if current and current[1] > current[0]:
+        blocks.append(Block(*current))
+    return blocks
+
+
+def _inline_masks(placement: _Placement, recorded, masked: list, comments: list) -> None:
+    for start, end, html in recorded or ():
+        if end > start:
+            span = placement.span(start, end)
+            masked.append(span)
+            if html:
+                comments.append(span)
+
+
+# Markdown that is nothing but ATX headings, paragraphs and flat bullet lists needs no parser.
+# Anything that could start another construct sends the body to the parser: a character that
+# opens an inline one (code, HTML, link, table pipe), a line that could open a block (quote,
+# rule, setext underline, fence, table delimiter, ordered or nested list, a heading with a `#`
+# in its text or an item whose text starts like a block, indentation), a lone CR.
+_NEEDS_PARSER = re.compile(
+    r"[`<\[|\0]"
+    r"|^(?!" r"[-+*] (?![ \t\r\n\-+*_=>~:#]|\d{1,9}[.)])" r") {0,3}(?:[-+*_=>~:]|\d{1,9}[.)]|#(?!#{0,5}[ \t]+[^#\r\n]*$))"
+    r"|^ *\t|^ {4}", re.M)
+_ATX_HEADING = re.compile(r" {0,3}#{1,6}[ \t]+")
+_BULLET = re.compile(r"[-+*] ")  # at the start of a line, followed by the item's text (see above)
+# markdown-it-py trims a paragraph's or heading's content of these (its MD_TRIM_CHARS)
+_MARKDOWN_TRIM = "\t\n\v\f\r \xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+
+
+def _plain_markdown_blocks(text: str, body_start: int, line_starts: list[int]) -> list[Block] | None:
+    """The blocks of a body of ATX headings, paragraphs and flat bullet lists only, exactly as
+    the parser finds them (`tests/test_markdown.py` compares the two); None when the body may
+    hold more."""
+    if _NEEDS_PARSER.search(text, body_start) or text.count("\r") != text.count("\r\n"):
+        return None
+    blocks: list[Block] = []
+    paragraph: list[tuple[int, int]] = []  # its lines (start, end), the first one's text after its bullet
+    kind = "paragraph"
+    seen_item = False
+
+    def close_paragraph() -> None:
+        if paragraph:
+            first_start, first_end = paragraph[0]
+            paragraph[0] = (first_end - len(text[first_start:first_end].lstrip(_MARKDOWN_TRIM)), first_end)
+            last_start, last_end = paragraph[-1]
+            paragraph[-1] = (last_start, last_start + len(text[last_start:last_end].rstrip(_MARKDOWN_TRIM)))
+            blocks.extend(_line_blocks(text, paragraph, kind, not blocks, []))
+            paragraph.clear()
+
+    for line in range(bisect.bisect_right(line_starts, body_start) - 1, len(line_starts)):
+        start, end = line_starts[line], _line_end(text, line_starts, line)
+        content = text[start:end]
+        if not content.strip(" \t"):
+            close_paragraph()
+            continue
+        if not content.strip(_MARKDOWN_TRIM):
+            return None  # a line of other spaces: the parser's trimming, not worth repeating here
+        if seen_item and content[0] in " \t":
+            return None  # indented after a list: perhaps more of an item (the parser's case)
+        heading = _ATX_HEADING.match(content)
+        if heading:
+            close_paragraph()
+            title = content[heading.end():]
+            if not title.strip(_MARKDOWN_TRIM):
+                return None  # an empty heading: the parser's case
+            lead = len(title) - len(title.lstrip(_MARKDOWN_TRIM))
+            blocks.append(Block(start + heading.end() + lead,
+                                start + heading.end() + len(title.rstrip(_MARKDOWN_TRIM)), "heading"))
+            continue
+        bullet = _BULLET.match(content)
+        if bullet:
+            if not content[bullet.end():].strip(_MARKDOWN_TRIM):
+                return None  # an empty item: the parser's case
+            close_paragraph()
+            kind, seen_item = "item", True
+            paragraph.append((start + bullet.end(), end))
+            continue
+        if not paragraph:
+            kind = "paragraph"
+        paragraph.append((start + len(content) - len(content.lstrip(" \t")), end))
+    close_paragraph()
+    return blocks
+
+
+def _markdown_scopes(text: str, body_start: int, line_starts: list[int]):
+    """Blocks of prose, spans never linted, and the HTML (comments) where directives may be."""
+    plain = _plain_markdown_blocks(text, body_start, line_starts)
+    if plain is not None:
+        return plain, [], []
+    return _parsed_markdown_scopes(text, body_start, line_starts)
+
+
+def _parsed_markdown_scopes(text: str, body_start: int, line_starts: list[int]):
+    """`_markdown_scopes` by the parser."""
+    env: dict = {_NOT_PROSE: {}, _LABEL_ENDS: []}
+    tokens = _commonmark().parse(text[body_start:], env)
+    recorded = env[_NOT_PROSE]
+    first_line = bisect.bisect_right(line_starts, body_start) - 1
+    blocks: list[Block] = []
+    masked: list[tuple[int, int]] = []
+    comments: list[tuple[int, int]] = []
+    containers: list[str] = []  # the open list items and block quotes, innermost last
+    first_in_item = False
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        kind = token.type
+        if kind == "list_item_open":
+            containers.append("item")
+            first_in_item = True
+        elif kind == "blockquote_open":
+            containers.append("quote")
+        elif kind in ("list_item_close", "blockquote_close"):
+            containers.pop()
+        elif kind in ("fence", "code_block", "html_block") and token.map:
+            a, b = token.map
+            span = (line_starts[first_line + a], _line_end(text, line_starts, first_line + b - 1))
+            masked.append(span)
+            if kind == "html_block":
+                comments.append(span)
+            first_in_item = False
+        elif kind == "tr_open":
+            # a table row: cells are placed from the last one back, each left of the one after it
+            j = i
+            cells = []
+            while tokens[j].type != "tr_close":
+                if tokens[j].type == "inline":
+                    cells.append(tokens[j])
+                j += 1
+            row = first_line + cells[0].map[0]
+            lo, hi = line_starts[row], _line_end(text, line_starts, row)
+            placed = []
+            for cell in reversed(cells):
+                placement = _Placement()
+                placement.add_line(0, _place_line(text, cell.content, lo, hi))
+                if placement.lines[0] is not None:
+                    hi = placement.lines[0][0]
+                    placed.append((cell, placement))
+            for cell, placement in reversed(placed):
+                blocks.append(Block(*placement.lines[0], "cell"))
+                _inline_masks(placement, recorded.get(id(cell.children)), masked, comments)
+            i = j
+        elif kind == "inline" and token.map and token.content:
+            opener = tokens[i - 1].type
+            content_lines = token.content.count("\n") + 1
+            a, b = token.map
+            skipped = 0
+            if opener == "paragraph_open":
+                # lines of nothing but whitespace the parser trimmed from the paragraph's start
+                while skipped + content_lines < b - a and not text[
+                        slice(*_source_lines(text, line_starts, first_line + a + skipped, 1)[0])].strip():
+                    skipped += 1
+                container = containers[-1] if containers else ""
+                block_kind = "item" if container == "item" and first_in_item else (
+                    "quote" if container == "quote" else "paragraph")
+            else:
+                block_kind = "heading"
+            placement = _place(text, token.content,
+                               _source_lines(text, line_starts, first_line + a + skipped, content_lines))
+            if placement.runs:
+                blocks.extend(_line_blocks(text, placement.lines, block_kind, not blocks, masked))
+                _inline_masks(placement, recorded.get(id(token.children)), masked, comments)
+            first_in_item = False
+        i += 1
+    return blocks, masked, comments
+
+
 def parse(text: str, path: str = "<text>", markdown: bool | None = None) -> Document:
     """Build a Document from decoded text. `markdown` defaults from the file suffix."""
     if markdown is None:
@@ -537,7 +829,13 @@ def parse(text: str, path: str = "<text>", markdown: bool | None = None) -> Docu
     meta, body_start = split_front_matter(text)
     doc = Document(path=path, text=text, markdown=markdown, front_matter=meta,
                    front_matter_end=body_start)
-    doc.masked = _mask_spans(text, body_start, markdown)
-    doc.blocks = _blocks(text, body_start, doc.masked)
-    doc.directives = _directives(doc)
+    if markdown:
+        blocks, masked, comments = _markdown_scopes(text, body_start, doc._line_starts)
+        doc.masked = _merge(masked + _urls(text, body_start))
+        doc.blocks = blocks
+    else:
+        comments = _text_comments(text, body_start)
+        doc.masked = _merge(comments + _urls(text, body_start))
+        doc.blocks = _text_blocks(text, body_start, doc.masked)
+    doc.directives = _directives(doc, comments)
     return doc

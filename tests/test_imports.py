@@ -42,11 +42,11 @@ def zh_token_patterns() -> bool:
     return token_patterns("zh")
 
 
-def probe(*args: str, cache_dir: Path | None = None) -> tuple[int, list[str]]:
+def probe(*args: str, cache_dir: Path | None = None, watch: tuple[str, ...] = HEAVY) -> tuple[int, list[str]]:
     env = dict(os.environ, NO_COLOR="1")
     if cache_dir is not None:
         env["APOLINT_CACHE_DIR"] = str(cache_dir)
-    proc = subprocess.run([sys.executable, "-c", PROBE, "check", *args], input=json.dumps(HEAVY) + "\n",
+    proc = subprocess.run([sys.executable, "-c", PROBE, "check", *args], input=json.dumps(watch) + "\n",
                           capture_output=True, text=True, env=env, timeout=120)
     line = [ln for ln in proc.stderr.splitlines() if ln.startswith("PROBE ")]
     assert line, proc.stderr
@@ -123,3 +123,16 @@ def test_html_report_loads_no_web_stack(tmp_path):
     draft.write_text(EN, encoding="utf-8")
     code, heavy = probe(str(draft), "--no-cache", "--format", "html")
     assert (code, heavy) == (1, heavy_for("en"))
+
+
+def test_markdown_parser_loads_only_for_markdown_with_more_than_headings_paragraphs_and_lists(tmp_path):
+    (tmp_path / "plain.md").write_text("# Login outage\n\n- " + EN, encoding="utf-8")
+    (tmp_path / "link.md").write_text("# Login outage\n\n" + EN + "See [status](https://example.com).\n",
+                                      encoding="utf-8")
+    (tmp_path / "link.txt").write_text((tmp_path / "link.md").read_text(encoding="utf-8"), encoding="utf-8")
+    cache = tmp_path / "cache"
+    watch = ("markdown_it",)
+    assert probe(str(tmp_path / "plain.md"), cache_dir=cache, watch=watch) == (1, [])
+    assert probe(str(tmp_path / "link.txt"), cache_dir=cache, watch=watch) == (1, [])
+    assert probe(str(tmp_path / "link.md"), cache_dir=cache, watch=watch) == (1, ["markdown_it"])
+    assert probe(str(tmp_path / "link.md"), cache_dir=cache, watch=watch) == (1, [])  # from the cache
