@@ -50,14 +50,15 @@ def test_summary_of_the_corpus_equals_the_json_output():
 
 def test_report_is_self_contained_and_escapes_every_notice(tmp_path):
     hostile = tmp_path / 'a"><b>.md'
-    hostile.write_text('<script>alert(1)</script> Some users could not log in. "><img src=x onerror=alert(2)>\n',
+    # (the prose first: a line opening with <script> is an HTML block, which Markdown does not lint)
+    hostile.write_text('Some users could not log in. <script>alert(1)</script> "><img src=x onerror=alert(2)>\n',
                        encoding="utf-8")
     proc = run_cli("check", "--format", "html", "--no-cache", str(hostile))
     assert proc.returncode == 1, proc.stderr
     html = proc.stdout
     assert "<script" not in html and "<img" not in html and "<b>" not in html
     shown = re.sub(r"<[^>]+>", "", html)  # the text as displayed, wherever highlights cut it
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; Some users could not log in. &quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in shown
+    assert "Some users could not log in. &lt;script&gt;alert(1)&lt;/script&gt; &quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in shown
     assert 'a&quot;&gt;&lt;b&gt;.md' in html
     # nothing fetched from anywhere: no src, no stylesheet link, only in-page anchors; and no script may run
     assert re.findall(r'\s(?:src|href)="([^"#][^"]*)"', html) == []
