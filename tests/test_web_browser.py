@@ -31,7 +31,8 @@ ZH_BAD = "由于第三方服务商故障，部分用户今日上午无法登录�
 ZH_OWNED = "这是我们的失误：我们的配置变更导致了此次故障。"
 EN_BAD = ("Some users could not log in due to a third-party provider. We are working hard to fix it as soon as "
           "possible. We apologize for any inconvenience.")
-HOSTILE = '<script>window.pwned = 1</script> "><img src=x onerror="window.pwned = 2"> Some users could not log in.'
+# (prose first: a line opening with <script> is an HTML block, which Markdown does not lint)
+HOSTILE = 'Some users could not log in. <script>window.pwned = 1</script> "><img src=x onerror="window.pwned = 2">'
 
 
 def start_browser(language: str) -> webdriver.Chrome:
