@@ -1,6 +1,7 @@
 """The results cache: a file's FileResult, stored by what it depends on.
 
-The key is the SHA-256 of: apolint's version and code, the rule packs' bytes and the
+The key is the SHA-256 of: apolint's version and code, the installed spaCy's version (its data
+decides the sentences, apolint.spacy_data), the rule packs' bytes and the
 configuration's rule levels (the same fingerprint as `RuleSet.fingerprint`, computed here
 *without* compiling the packs), the forced language, the path's suffix (Markdown or text)
 and the decoded content. A hit is served without importing spaCy, jieba or the pack
@@ -40,10 +41,13 @@ _CODE: str | None = None
 
 
 def code_fingerprint() -> str:
-    """apolint's version plus the size and mtime of its modules: an edited engine is a new cache."""
+    """apolint's version plus the size and mtime of its modules, and spaCy's version: an edited
+    engine or another spaCy is a new cache."""
     global _CODE
     if _CODE is None:
-        digest = hashlib.sha256(f"{__version__}\0{FORMAT}".encode())
+        from .spacy_data import spacy_version
+
+        digest = hashlib.sha256(f"{__version__}\0{FORMAT}\0{spacy_version()}".encode())
         root = Path(__file__).parent
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")

@@ -12,6 +12,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
+from apolint import spacy_data
+
 HEAVY = ("spacy", "jieba", "pygls", "jsonschema", "lsprotocol")
 
 PROBE = textwrap.dedent("""
@@ -39,6 +43,25 @@ def token_patterns(lang: str) -> bool:
 
 def zh_token_patterns() -> bool:
     return token_patterns("zh")
+
+
+def write_spacy_data() -> None:
+    """Write spaCy's data where the cache directory of the environment keeps it, as a first-ever run would."""
+    path = spacy_data.data_path(spacy_data.spacy_version())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(spacy_data.load()), encoding="utf-8")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _spacy_data_derived():
+    """The probes measure a run after the first: spaCy's data is already in the session's cache."""
+    write_spacy_data()
+
+
+def derive_spacy_data(cache_dir: Path, monkeypatch) -> None:
+    """The same for a probe's own cache directory."""
+    monkeypatch.setenv("APOLINT_CACHE_DIR", str(cache_dir))
+    write_spacy_data()
 
 
 def probe(*args: str, cache_dir: Path | None = None) -> tuple[int, list[str]]:
@@ -94,20 +117,30 @@ def heavy_for(*langs: str, jieba: bool = False) -> list[str]:
     return sorted(need)
 
 
-def test_cached_recheck_imports_neither_spacy_nor_jieba(tmp_path):
+def test_first_run_ever_imports_spacy_once_to_derive_its_data(tmp_path):
+    (tmp_path / "en.md").write_text(EN, encoding="utf-8")
+    cache = tmp_path / "cache"
+    assert probe(str(tmp_path / "en.md"), "--no-cache", cache_dir=cache) == (1, ["spacy"])
+    assert (tmp_path / "spacy-data" / f"{spacy_data.spacy_version()}.json").is_file()
+    assert probe(str(tmp_path / "en.md"), "--no-cache", cache_dir=cache) == (1, heavy_for("en"))
+
+
+def test_cached_recheck_imports_neither_spacy_nor_jieba(tmp_path, monkeypatch):
     (tmp_path / "en.md").write_text(EN, encoding="utf-8")
     (tmp_path / "zh.md").write_text(ZH_NEEDS_JIEBA, encoding="utf-8")
     cache = tmp_path / "cache"
+    derive_spacy_data(cache, monkeypatch)
     first = probe(str(tmp_path / "en.md"), str(tmp_path / "zh.md"), cache_dir=cache)
     assert first == (1, heavy_for("en", "zh", jieba=True)) and "jieba" in first[1]
     second = probe(str(tmp_path / "en.md"), str(tmp_path / "zh.md"), cache_dir=cache)
     assert second == (1, [])
 
 
-def test_cached_recheck_of_an_edited_file_loads_only_its_language(tmp_path):
+def test_cached_recheck_of_an_edited_file_loads_only_its_language(tmp_path, monkeypatch):
     (tmp_path / "en.md").write_text(EN, encoding="utf-8")
     (tmp_path / "zh.md").write_text(ZH_NEEDS_JIEBA, encoding="utf-8")
     cache = tmp_path / "cache"
+    derive_spacy_data(cache, monkeypatch)
     probe(str(tmp_path / "en.md"), str(tmp_path / "zh.md"), cache_dir=cache)
     (tmp_path / "en.md").write_text(EN + "Sorry again.\n", encoding="utf-8")
     code, heavy = probe(str(tmp_path / "en.md"), str(tmp_path / "zh.md"), cache_dir=cache)

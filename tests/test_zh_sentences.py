@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apolint import language
-from apolint._punct import SENTENCIZER_PUNCT_CHARS
+from apolint import spacy_data
 from apolint.analysis import build
 from apolint.document import parse
 
@@ -94,7 +94,7 @@ def reference_zh_sentences(text: str) -> list[tuple[int, int]]:
         tokens.append((pos, n))
     if not tokens:
         return []
-    punct = frozenset(SENTENCIZER_PUNCT_CHARS)
+    punct = spacy_data.sentence_final_chars()
     starts = [0]
     seen_period = False
     for i, (s, e) in enumerate(tokens):
@@ -109,17 +109,17 @@ def reference_zh_sentences(text: str) -> list[tuple[int, int]]:
     return [(tokens[a][0], tokens[b - 1][1]) for a, b in zip(bounds, bounds[1:])]
 
 
-# --- the copies of spaCy's and jieba's data ----------------------------------------------------
+# --- spaCy's and jieba's data ----------------------------------------------------
 
 @pytest.fixture(scope="module")
 def nlp():
     return language.pipeline("zh")
 
 
-def test_punct_chars_copy_matches_spacy():
+def test_sentence_final_chars_are_spacys():
     from spacy.pipeline.sentencizer import Sentencizer
 
-    assert list(SENTENCIZER_PUNCT_CHARS) == list(Sentencizer.default_punct_chars)
+    assert spacy_data.sentence_final_chars() == frozenset(Sentencizer.default_punct_chars)
 
 
 def test_jieba_block_pattern_matches_jieba():
@@ -144,10 +144,10 @@ def test_han_block_characters():
     """Of the han-block characters only "." is sentence-final, and only "#%&-_." are punctuation."""
     han = [chr(c) for c in range(0x110000) if language._RE_HAN.fullmatch(chr(c))]
     assert len(han) == 0x9FD5 - 0x4E00 + 1 + 26 + 26 + 10 + 7
-    assert [c for c in han if c in language._sentence_chars()] == ["."]
+    assert [c for c in han if c in spacy_data.sentence_final_chars()] == ["."]
     assert {c for c in han if unicodedata.category(c).startswith("P")} == language._HAN_PUNCT
-    for c in language._sentence_chars():
-        assert language._final_candidates().fullmatch(c)
+    for c in spacy_data.sentence_final_chars():
+        assert spacy_data.final_candidates().fullmatch(c)
 
 
 # --- the texts ---------------------------------------------------------------------------------
