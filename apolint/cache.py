@@ -19,22 +19,14 @@ import json
 import os
 from pathlib import Path
 
-from . import __version__
+from .cachedir import cache_dir, write_atomic
 from .findings import ElementResult, Evidence, FileResult, Finding
+from .version import __version__
 
 FORMAT = 2  # bump when the stored JSON shape changes
 
 _FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
 _EVIDENCE_FIELDS = tuple(f.name for f in dataclasses.fields(Evidence))
-
-
-def cache_dir() -> Path:
-    override = os.environ.get("APOLINT_CACHE_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("apolint", appauthor=False)) / "results"
 
 
 _CODE: str | None = None
@@ -109,18 +101,6 @@ def get(k: str, path: str) -> FileResult | None:
         return from_json(data["result"], path)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-
-
-def write_atomic(target: Path, text: str) -> None:
-    """Write a cache file through a temporary file and a rename, so concurrent runs never see half
-    of it; a read-only or full cache directory never fails a check (the write is skipped)."""
-    from .atomic import replace_file
-
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(str(target), text.encode("utf-8"), prefix=".tmp-")
-    except OSError:
-        pass
 
 
 def put(k: str, result: FileResult) -> None:

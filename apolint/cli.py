@@ -1,4 +1,5 @@
-"""The command line: check, rules, explain, eval (and fix, lsp).
+"""The terminal front end: check, fix, rules, explain, eval and fit-weights (`apolint lsp` is
+added by apolint.launcher, which starts the editor front end).
 
 Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage,
 configuration, rule-pack or input error (with a message on stderr saying what to do).
@@ -536,22 +537,6 @@ def fit_weights(path, labels_path, split_name, config_path, corpus_path, write_p
                 click.echo(f"wrote {changed}")
     except (FitError, OSError) as exc:
         _fail(str(exc))
-
-
-@main.command()
-@click.option("--debounce-ms", type=click.IntRange(min=0), default=300, show_default=True,
-              help="Wait this long after the last edit before linting a changed document.")
-@click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]), default="warning",
-              show_default=True, help="Server log on stderr (editors show it in their LSP log).")
-def lsp(debounce_ms, log_level) -> None:
-    """Run the Language Server over stdin/stdout (for editors; see README "Editors")."""
-    import logging
-
-    logging.basicConfig(stream=sys.stderr, level=log_level.upper(),
-                        format="apolint-lsp %(levelname)s %(name)s: %(message)s")
-    from .lsp import serve
-
-    serve(debounce=debounce_ms / 1000)
 
 
 def _ruleset(config_path):

@@ -3,7 +3,7 @@
 `en_sentences(text)` returns `[(s.start_char, s.end_char) for s in nlp(text).sents]` for that
 pipeline, for any text, without importing spaCy. Two differences of form: a text holding a lone
 surrogate, which spaCy's tokenizer refuses (UnicodeEncodeError), is handed to the real pipeline
-(`apolint.language.pipeline("en")`) so that it fails the same way; and there is no length limit
+(`apolint.pipelines.pipeline("en")`) so that it fails the same way; and there is no length limit
 (spaCy refuses texts longer than `nlp.max_length`).
 
 How the pipeline decides. spaCy's Sentencizer starts a sentence at the first token; after a
@@ -428,6 +428,6 @@ def _sentencize(tokens: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
 
 def _pipeline_sentences(text: str) -> list[tuple[int, int]]:
     """The real pipeline, for the inputs the port does not replay (texts with lone surrogates)."""
-    from .language import pipeline
+    from .pipelines import pipeline
 
     return [(s.start_char, s.end_char) for s in pipeline("en")(text).sents]

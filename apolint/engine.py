@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 
 from . import analysis as analysis_mod
-from . import language
+from . import language, pipelines
 from .document import Document
 from .findings import ElementResult, Evidence, FileResult, Finding
 from .matchers import RegexTimeout, Run
@@ -127,7 +127,7 @@ def tokenise(analysis, ruleset: RuleSet, run: Run) -> None:
             for seg in segs:
                 sentences.extend((seg.start + a, seg.start + b) for a, b in split(analysis.text[seg.start:seg.end]))
             continue
-        nlp = language.pipeline(lang)
+        nlp = pipelines.pipeline(lang)
         matcher = _token_matcher(ruleset, lang, nlp)
         texts = [analysis.text[s.start:s.end] for s in segs]
         for seg, doc in zip(segs, nlp.pipe(texts)):
@@ -167,7 +167,7 @@ def _token_matcher(ruleset: RuleSet, lang: str, nlp):
                 detail = str(exc).split("\n", 1)[-1].strip()  # drop spaCy's internal rule name
                 raise SourceError(path, line, where, f"invalid token pattern: {detail}") from None
         if lang == "zh":
-            language.add_words(lang, ruleset.phrase_words(lang))
+            pipelines.add_words(lang, ruleset.phrase_words(lang))
         _MATCHERS[cache_key] = (ruleset, matcher)
     return matcher
 

@@ -1,17 +1,15 @@
-"""Language split (zh / en per block or sentence) and the two spaCy pipelines, loaded lazily.
+"""Language split (zh / en per block or sentence), and the sentences of each language's pipeline
+found without it (Chinese here, English in apolint.en_sentences; the pipelines are apolint.pipelines).
 
-spaCy and jieba are imported only when a document needs them: an English-only document
-never loads jieba, and a run served from the cache loads neither.
+jieba is imported only where a Chinese text needs its dictionary (see zh_sentences), spaCy never.
 """
 from __future__ import annotations
 
 import logging
 import re
 import unicodedata
-from typing import Iterable
 
 from . import spacy_data
-from .analysis import is_cjk
 
 # Sentence-sized pieces inside a block; each piece is classified on its own so an English
 # sentence inside a Chinese paragraph goes to the English pipeline.
@@ -61,28 +59,6 @@ def split_languages(text: str, start: int, end: int, forced: str | None) -> list
         else:
             runs.append([s, e, current])
     return [(s, e, lang) for s, e, lang in runs]
-
-
-_PIPELINES: dict[str, object] = {}
-
-
-def pipeline(lang: str):
-    """The spaCy pipeline for a language: blank, with a sentencizer; jieba segments Chinese."""
-    nlp = _PIPELINES.get(lang)
-    if nlp is None:
-        import spacy
-
-        if lang == "zh":
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)
-            nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-        else:
-            nlp = spacy.blank(lang)
-        nlp.add_pipe("sentencizer")
-        nlp.max_length = 50_000_000
-        _PIPELINES[lang] = nlp
-    return nlp
 
 
 # --- Chinese sentences without the pipeline ------------------------------------------------
@@ -248,14 +224,3 @@ def _en_sentences():
 
 # language → (a function returning) its pipeline's sentence splitter that needs no pipeline
 SENTENCES_WITHOUT_PIPELINE = {"zh": lambda: zh_sentences, "en": _en_sentences}
-
-
-def add_words(lang: str, words: Iterable[str]) -> None:
-    """Teach the segmenter the packs' multi-character phrases so token patterns see them whole."""
-    if lang != "zh":
-        return
-    import jieba
-
-    for w in words:
-        if len(w) > 1 and all(is_cjk(c) for c in w):
-            jieba.add_word(w)

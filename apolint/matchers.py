@@ -72,7 +72,7 @@ _NEWLY_VALIDATED: set = set()
 
 
 def _validated_path():
-    from .cache import cache_dir
+    from .cachedir import cache_dir
 
     return cache_dir() / f"regex-ok-{regex.__version__}.dat"  # (not .txt: never linted itself)
 
@@ -112,7 +112,7 @@ def remember_validated() -> None:
     """Record the patterns compiled in this run, so later runs may defer them (best effort)."""
     if not _NEWLY_VALIDATED:
         return
-    from .cache import write_atomic
+    from .cachedir import write_atomic
 
     known = _validated() | _NEWLY_VALIDATED
     _NEWLY_VALIDATED.clear()

@@ -38,7 +38,7 @@ def spacy_version() -> str:
 
 
 def data_path(version: str) -> Path:
-    from .cache import cache_dir
+    from .cachedir import cache_dir
 
     return cache_dir().parent / "spacy-data" / f"{version}.json"
 
@@ -93,7 +93,7 @@ def load() -> dict:
         except (OSError, ValueError):
             data = None
         if not _well_formed(data, version):
-            from .cache import write_atomic
+            from .cachedir import write_atomic
 
             data = derive()
             write_atomic(path, json.dumps(data, ensure_ascii=False))

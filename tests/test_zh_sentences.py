@@ -1,6 +1,6 @@
 """Chinese sentences without the pipeline (language.zh_sentences) equal the zh pipeline's.
 
-Two references: the real pipeline (`language.pipeline("zh")`: jieba + sentencizer), and the former
+Two references: the real pipeline (`pipelines.pipeline("zh")`: jieba + sentencizer), and the former
 implementation of zh_sentences, kept below (it tokenised the whole text), which needs no spaCy and
 so also checks texts the pipeline cannot take. Texts: every analysis segment and whole analysis
 text of the corpus, generated Chinese announcements (bench/generate.py) and their segments, seeded
@@ -22,8 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apolint import language
-from apolint import spacy_data
+from apolint import language, pipelines, spacy_data
 from apolint.analysis import build
 from apolint.document import parse
 
@@ -113,7 +112,7 @@ def reference_zh_sentences(text: str) -> list[tuple[int, int]]:
 
 @pytest.fixture(scope="module")
 def nlp():
-    return language.pipeline("zh")
+    return pipelines.pipeline("zh")
 
 
 def test_sentence_final_chars_are_spacys():
