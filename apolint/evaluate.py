@@ -6,6 +6,7 @@ by default its id) on "does this family fire in this file", against the complete
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,10 +81,17 @@ class Report:
 
 
 def corpus_files(path: Path) -> list[Path]:
-    """The announcements of a corpus folder (every .md and .txt but README.md), or the one file named."""
+    """The announcements of a corpus folder (every .md and .txt but README.md), or the one file named.
+
+    A subfolder with a README.md of its own is a corpus of its own (corpus/holdout-v3/, the held-out
+    sets): it is not part of its parent's figures, and is evaluated by naming it."""
     if not path.is_dir():
         return [path]
-    return sorted(p for p in path.rglob("*") if p.suffix in (".md", ".txt") and p.name != "README.md")
+    found = []
+    for folder, subfolders, names in os.walk(path):
+        subfolders[:] = [d for d in subfolders if not os.path.isfile(os.path.join(folder, d, "README.md"))]
+        found += [Path(folder, n) for n in names if n.endswith((".md", ".txt")) and n != "README.md"]
+    return sorted(found)
 
 
 def evaluate(path: Path, config_path: str | None = None, ignore: tuple[str, ...] = ()) -> Report:
