@@ -133,12 +133,17 @@ def _check_encoding(ctx, param, value):
     return value
 
 
-def collect(paths: tuple[str, ...], config) -> list[Path]:
+def collect(paths: tuple[str, ...], config, force_exclude: bool = False, excluded: list | None = None) -> list[Path]:
+    """The files to check: folders walked (without `exclude` matches); a file named is checked even
+    when `exclude` matches it, unless `force_exclude` (then it goes to `excluded`)."""
     files: list[Path] = []
     for p in paths:
         path = Path(p)
         if path.is_dir():
             files.extend(_walk(path, config.extensions, config.exclude, config.root))
+        elif force_exclude and _excluded(path, config.exclude, config.root):
+            if excluded is not None:
+                excluded.append(path)
         elif path.exists() or path.is_symlink():
             files.append(path)
         else:
@@ -168,9 +173,12 @@ def collect(paths: tuple[str, ...], config) -> list[Path]:
 @click.option("--no-cache", is_flag=True, help="Do not read or write the results cache.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes for many files (0 = one per core).")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply the configuration's `exclude` to files named on the command line and to "
+                   "--stdin-filename too (for pre-commit and editors, which always name the file).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when a terminal).")
 def check(paths, fmt, lang, config_path, fail_on, stage, stdin_filename, encoding, quiet, statistics, no_cache,
-          jobs, color) -> None:
+          jobs, force_exclude, color) -> None:
     """Check announcement drafts and report findings.
 
     PATH may be files, directories (walked for .md, .markdown and .txt) or '-' for
@@ -185,13 +193,19 @@ def check(paths, fmt, lang, config_path, fail_on, stage, stdin_filename, encodin
         forced = None if lang in (None, "auto") else lang
         explicit = api.load_config_file(config_path) if config_path else None
         inputs: list[tuple[str, object]] = []  # (display path, Path or stdin text)
+        excluded: list = []  # files named but excluded (--force-exclude)
         for p in paths:
             if p == "-":
                 data = sys.stdin.buffer.read()
+                if force_exclude and stdin_filename:
+                    cfg = explicit or api.resolve_config(None, stdin_filename)
+                    if _excluded(Path(stdin_filename), cfg.exclude, cfg.root):
+                        excluded.append(stdin_filename)
+                        continue
                 inputs.append((stdin_filename or "<stdin>", data))
             else:
                 cfg = explicit or api.resolve_config(None, Path(p) / "x" if Path(p).is_dir() else p)
-                for f in collect((p,), cfg):
+                for f in collect((p,), cfg, force_exclude, excluded):
                     inputs.append((str(f), f))
         from .batch import LazyRuleSet, lint_all
 
@@ -239,7 +253,7 @@ def check(paths, fmt, lang, config_path, fail_on, stage, stdin_filename, encodin
         ruleset = LazyRuleSet(explicit or api.resolve_config(None, Path.cwd() / "x"))
     except SourceError as exc:
         _fail(f"{exc}\nFix the rule pack or configuration named above.")
-    if not inputs:
+    if not inputs and not excluded:  # (every file named excluded, as pre-commit may ask: nothing to do)
         _fail("no files to check (directories are walked for " + ", ".join(api.Config().extensions) + ")")
     if color is None:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")

@@ -204,6 +204,8 @@ class Detector:
                         found.extend(run.regex_hits(self.lang, rx, where))
             if self.token_key:
                 found.extend(run.token_hits.get(self.token_key, ()))
+                if self.token_key in run.token_timeouts:  # matched without a timed-out REGEX
+                    run.missed(run.token_timeouts[self.token_key])
             for child in self.children:
                 found.extend(child.hits(run))
             if found:  # (nothing found: nothing to sort, merge or filter)
@@ -440,6 +442,9 @@ def _check_token_pattern(pattern, path: str, line: int, where: str) -> None:
                     if pred not in TOKEN_PREDICATES:
                         raise SourceError(path, line, where, f"unknown predicate {pred!r} for {attr}")
                     if pred == "REGEX":
+                        if attr not in ("ORTH", "TEXT", "LOWER", "NORM", "SHAPE", "PREFIX", "SUFFIX"):
+                            raise SourceError(path, line, where, f"REGEX tests text: use it on ORTH, TEXT, LOWER, "
+                                                                 f"NORM, SHAPE, PREFIX or SUFFIX, not {attr}")
                         try:
                             regex.compile(value[pred])
                         except (regex.error, TypeError) as exc:
@@ -456,6 +461,7 @@ class Run:
         self.front_matter = front_matter
         self.cache: dict = {}
         self.token_hits: dict[str, list[tuple[int, int]]] = {}
+        self.token_timeouts: dict[str, str] = {}  # token pattern key → a REGEX in it that ran out of time
         self._phrase_hits: dict[str, dict[str, list[tuple[int, int]]]] = {}
         self._regex_hits: dict = {}
         self._places: dict | None | bool = False  # where each regex may match (False: not yet known)
