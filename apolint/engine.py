@@ -22,9 +22,9 @@ class Context:
         self.analysis = run.analysis
         self.ruleset = ruleset
 
-    def hits(self, detectors: dict) -> list[tuple[int, int, str]]:
+    def hits(self, pattern_sets: dict) -> list[tuple[int, int, str]]:
         found = []
-        for lang, det in detectors.items():
+        for lang, det in pattern_sets.items():
             found.extend((s, e, lang) for s, e in det.hits(self.run))
         found.sort()
         return found
@@ -101,7 +101,7 @@ def resolve_element(ruleset: RuleSet):
             if not run.complete_evidence and element.settled(total, bool(weights), rest_up[i], rest_down[i]):
                 break
             spans = set()
-            for det in feature.detectors.values():
+            for det in feature.pattern_sets.values():
                 spans.update(det.hits(run))
             if not spans:
                 continue
