@@ -6,7 +6,7 @@
 
 Heavy libraries (spaCy, jieba, pygls) load only when a document needs them.
 """
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = ["lint_text", "lint_file", "__version__"]
 

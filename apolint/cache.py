@@ -1,6 +1,7 @@
 """The results cache: a file's FileResult, stored by what it depends on.
 
-The key is the SHA-256 of: apolint's version and code, the rule packs' bytes and the
+The key is the SHA-256 of: apolint's version and code, the installed spaCy's version (its data
+decides the sentences, apolint.spacy_data), the rule packs' bytes and the
 configuration's rule levels (the same fingerprint as `RuleSet.fingerprint`, computed here
 *without* compiling the packs), the forced language, the path's suffix (Markdown or text)
 and the decoded content. A hit is served without importing spaCy, jieba or the pack
@@ -18,8 +19,9 @@ import json
 import os
 from pathlib import Path
 
-from . import __version__
+from .cachedir import cache_dir, write_atomic
 from .findings import ElementResult, Evidence, FileResult, Finding
+from .version import __version__
 
 FORMAT = 2  # bump when the stored JSON shape changes
 
@@ -27,23 +29,17 @@ _FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
 _EVIDENCE_FIELDS = tuple(f.name for f in dataclasses.fields(Evidence))
 
 
-def cache_dir() -> Path:
-    override = os.environ.get("APOLINT_CACHE_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("apolint", appauthor=False)) / "results"
-
-
 _CODE: str | None = None
 
 
 def code_fingerprint() -> str:
-    """apolint's version plus the size and mtime of its modules: an edited engine is a new cache."""
+    """apolint's version plus the size and mtime of its modules, and spaCy's version: an edited
+    engine or another spaCy is a new cache."""
     global _CODE
     if _CODE is None:
-        digest = hashlib.sha256(f"{__version__}\0{FORMAT}".encode())
+        from .spacy_data import spacy_version
+
+        digest = hashlib.sha256(f"{__version__}\0{FORMAT}\0{spacy_version()}".encode())
         root = Path(__file__).parent
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
@@ -105,18 +101,6 @@ def get(k: str, path: str) -> FileResult | None:
         return from_json(data["result"], path)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-
-
-def write_atomic(target: Path, text: str) -> None:
-    """Write a cache file through a temporary file and a rename, so concurrent runs never see half
-    of it; a read-only or full cache directory never fails a check (the write is skipped)."""
-    from .atomic import replace_file
-
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(str(target), text.encode("utf-8"), prefix=".tmp-")
-    except OSError:
-        pass
 
 
 def put(k: str, result: FileResult) -> None:

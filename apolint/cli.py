@@ -1,4 +1,5 @@
-"""The command line: check, rules, explain, eval (and fix, lsp).
+"""The terminal front end: check, fix, rules, explain, eval and fit-weights (`apolint lsp` is
+added by apolint.launcher, which starts the editor front end).
 
 Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage,
 configuration, rule-pack or input error (with a message on stderr saying what to do).
@@ -132,12 +133,17 @@ def _check_encoding(ctx, param, value):
     return value
 
 
-def collect(paths: tuple[str, ...], config) -> list[Path]:
+def collect(paths: tuple[str, ...], config, force_exclude: bool = False, excluded: list | None = None) -> list[Path]:
+    """The files to check: folders walked (without `exclude` matches); a file named is checked even
+    when `exclude` matches it, unless `force_exclude` (then it goes to `excluded`)."""
     files: list[Path] = []
     for p in paths:
         path = Path(p)
         if path.is_dir():
             files.extend(_walk(path, config.extensions, config.exclude, config.root))
+        elif force_exclude and _excluded(path, config.exclude, config.root):
+            if excluded is not None:
+                excluded.append(path)
         elif path.exists() or path.is_symlink():
             files.append(path)
         else:
@@ -167,6 +173,9 @@ def collect(paths: tuple[str, ...], config) -> list[Path]:
 @click.option("--no-cache", is_flag=True, help="Do not read or write the results cache.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes for many files (0 = one per core).")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply the configuration's `exclude` to files named on the command line and to "
+                   "--stdin-filename too (for pre-commit and editors, which always name the file).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when a terminal).")
 @click.option("--thread", "thread_mode", is_flag=True,
               help="Read each file as a status-page thread of dated updates and each folder as one thread of "
@@ -176,7 +185,7 @@ def collect(paths: tuple[str, ...], config) -> list[Path]:
               help="Judge threads as of this moment (ISO 8601 with an offset; default: now): overdue promises "
                    "and unresolved threads are measured from it.")
 def check(paths, fmt, lang, config_path, fail_on, stage, stdin_filename, encoding, quiet, statistics, no_cache,
-          jobs, color, thread_mode, now_text) -> None:
+          jobs, force_exclude, color, thread_mode, now_text) -> None:
     """Check announcement drafts and report findings.
 
     PATH may be files, directories (walked for .md, .markdown and .txt) or '-' for
@@ -199,13 +208,19 @@ def check(paths, fmt, lang, config_path, fail_on, stage, stdin_filename, encodin
         explicit = api.load_config_file(config_path) if config_path else None
         inputs: list[tuple[str, object]] = []  # (display path, Path or stdin text)
         folders: dict[str, list[str]] = {}  # with --thread: each folder named is one thread
+        excluded: list = []  # files named but excluded (--force-exclude)
         for p in paths:
             if p == "-":
                 data = sys.stdin.buffer.read()
+                if force_exclude and stdin_filename:
+                    cfg = explicit or api.resolve_config(None, stdin_filename)
+                    if _excluded(Path(stdin_filename), cfg.exclude, cfg.root):
+                        excluded.append(stdin_filename)
+                        continue
                 inputs.append((stdin_filename or "<stdin>", data))
             else:
                 cfg = explicit or api.resolve_config(None, Path(p) / "x" if Path(p).is_dir() else p)
-                for f in collect((p,), cfg):
+                for f in collect((p,), cfg, force_exclude, excluded):
                     inputs.append((str(f), f))
                     if thread_mode and Path(p).is_dir():
                         folders.setdefault(p, []).append(str(f))
@@ -261,7 +276,7 @@ def check(paths, fmt, lang, config_path, fail_on, stage, stdin_filename, encodin
         ruleset = LazyRuleSet(explicit or api.resolve_config(None, Path.cwd() / "x"))
     except SourceError as exc:
         _fail(f"{exc}\nFix the rule pack or configuration named above.")
-    if not inputs:
+    if not inputs and not excluded:  # (every file named excluded, as pre-commit may ask: nothing to do)
         _fail("no files to check (directories are walked for " + ", ".join(api.Config().extensions) + ")")
     if color is None:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -561,58 +576,6 @@ def fit_weights(path, labels_path, split_name, config_path, corpus_path, write_p
                 click.echo(f"wrote {changed}")
     except (FitError, OSError) as exc:
         _fail(str(exc))
-
-
-@main.command()
-@click.option("--debounce-ms", type=click.IntRange(min=0), default=300, show_default=True,
-              help="Wait this long after the last edit before linting a changed document.")
-@click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]), default="warning",
-              show_default=True, help="Server log on stderr (editors show it in their LSP log).")
-def lsp(debounce_ms, log_level) -> None:
-    """Run the Language Server over stdin/stdout (for editors; see README "Editors")."""
-    import logging
-
-    logging.basicConfig(stream=sys.stderr, level=log_level.upper(),
-                        format="apolint-lsp %(levelname)s %(name)s: %(message)s")
-    from .lsp import serve
-
-    serve(debounce=debounce_ms / 1000)
-
-
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Anything but a loopback address lets other machines use the linter.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
-              help="Port to listen on (0 = any free port).")
-@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
-@click.option("--allow-host", multiple=True, metavar="NAME",
-              help="Another Host name to answer for (a LAN name or address), besides 127.0.0.1 and localhost.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-              help="Configuration file (default: .apolint.yaml or pyproject.toml found from this folder upwards).")
-def serve(host, port, open_browser, allow_host, config_path) -> None:
-    """Serve a web page that checks a draft as you type, and POST /api/check (see README "Web page").
-
-    Needs the web extra: pip install 'apolint[web]'.
-    """
-    try:
-        from .web.app import run
-        from .web.service import CheckService
-    except ImportError as exc:
-        missing = (exc.name or "starlette").split(".")[0]
-        _fail(f"apolint serve needs the web extra ({missing} is not installed): "
-              "pip install 'apolint[web]'")
-    from . import api
-
-    try:
-        cfg = api.load_config_file(config_path) if config_path else api.resolve_config(None, Path.cwd() / "x")
-        service = CheckService(cfg)
-        service.warm_up()
-    except SourceError as exc:
-        _fail(f"{exc}\nFix the rule pack or configuration named above.")
-    try:
-        run(service, host, port, allow_host=allow_host, open_browser=open_browser)
-    except OSError as exc:
-        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
 
 
 def _ruleset(config_path):

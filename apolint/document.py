@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import sys
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,7 +114,8 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> str:
 def decode_bytes(data: bytes, path: str = "<bytes>", encoding: str | None = None) -> Decoded:
     """Decode a source's bytes, or raise InputError saying why not and what to do.
 
-    Order: a named `encoding`; a BOM (UTF-8, UTF-16, UTF-32); binary data is refused; UTF-8;
+    Order: a named `encoding`; a BOM (UTF-8, UTF-16, UTF-32); UTF-16 without a BOM when it is
+    clearly that (`_utf16_without_bom`); other binary data is refused; UTF-8;
     then the legacy Chinese encodings GB18030 (a superset of GBK and GB2312) and Big5 (cp950),
     whichever reads as plausible Chinese. A leading BOM never becomes part of the text, so
     columns on line 1 are the same whatever the encoding.
@@ -129,6 +131,9 @@ def decode_bytes(data: bytes, path: str = "<bytes>", encoding: str | None = None
                 raise InputError(f"invalid {codec.upper()} after its byte-order mark: "
                                  f"{_where(body, exc.start, codec)}; fix the file or pass --encoding") from None
     if _is_binary(data):
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
         raise InputError(
             "binary file (NUL or control bytes), skipped; if it is UTF-16 without a byte-order mark, "
             "pass --encoding utf-16-le (or utf-16-be)")
@@ -179,6 +184,32 @@ def _decode_named(data: bytes, encoding: str) -> Decoded:
         found = dict((b, c) for b, c in _BOMS).get(bom)
         codec = found or ("utf-8" if codec == "utf-8-sig" else f"{codec}-{sys.byteorder[0]}e")
     return Decoded(text, codec, bom)
+
+
+def _utf16_without_bom(data: bytes) -> Decoded | None:
+    """UTF-16 text without a byte-order mark, when it is clearly that: NUL bytes (the high byte of
+    ASCII characters) only at odd offsets (little-endian) or only at even ones (big-endian), and the
+    whole decodes to text: no lone surrogates, no control characters but whitespace, nothing
+    unassigned or private-use. (Binary data has NULs at both parities or decodes to such characters.)"""
+    if len(data) % 2:
+        return None
+    head = data[:_SNIFF - _SNIFF % 2]
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if odd and not even:
+        codec = "utf-16-le"
+    elif even and not odd:
+        codec = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    for c in set(text):
+        category = unicodedata.category(c)
+        if (category == "Cc" and c not in "\t\n\r\f\v") or category in ("Cn", "Co", "Cs"):
+            return None
+    return Decoded(text, codec)
 
 
 def _is_binary(data: bytes) -> bool:

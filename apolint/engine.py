@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 
 from . import analysis as analysis_mod
-from . import language
+from . import language, pipelines
 from .document import Document
 from .findings import ElementResult, Evidence, FileResult, Finding
 from .matchers import RegexTimeout, Run
@@ -22,9 +22,9 @@ class Context:
         self.analysis = run.analysis
         self.ruleset = ruleset
 
-    def hits(self, detectors: dict) -> list[tuple[int, int, str]]:
+    def hits(self, pattern_sets: dict) -> list[tuple[int, int, str]]:
         found = []
-        for lang, det in detectors.items():
+        for lang, det in pattern_sets.items():
             found.extend((s, e, lang) for s, e in det.hits(self.run))
         found.sort()
         return found
@@ -101,7 +101,7 @@ def resolve_element(ruleset: RuleSet):
             if not run.complete_evidence and element.settled(total, bool(weights), rest_up[i], rest_down[i]):
                 break
             spans = set()
-            for det in feature.detectors.values():
+            for det in feature.pattern_sets.values():
                 spans.update(det.hits(run))
             if not spans:
                 continue
@@ -127,8 +127,12 @@ def tokenise(analysis, ruleset: RuleSet, run: Run) -> None:
             for seg in segs:
                 sentences.extend((seg.start + a, seg.start + b) for a, b in split(analysis.text[seg.start:seg.end]))
             continue
-        nlp = language.pipeline(lang)
-        matcher = _token_matcher(ruleset, lang, nlp)
+        nlp = pipelines.pipeline(lang)
+        matcher, keys_of_regex = _token_matcher(ruleset, lang, nlp)
+        if keys_of_regex:
+            from .token_patterns import CLOCK
+
+            CLOCK.start(len(analysis.text))
         texts = [analysis.text[s.start:s.end] for s in segs]
         for seg, doc in zip(segs, nlp.pipe(texts)):
             for sent in doc.sents:
@@ -139,6 +143,12 @@ def tokenise(analysis, ruleset: RuleSet, run: Run) -> None:
                     span = doc[start:end]
                     run.token_hits.setdefault(key, []).append(
                         (seg.start + span.start_char, seg.start + span.end_char))
+        if keys_of_regex:
+            for pattern in CLOCK.timed_out:  # the token patterns holding it matched without it
+                for key in keys_of_regex[pattern]:
+                    run.token_timeouts[key] = pattern
+                if pattern not in run.timeouts:
+                    run.timeouts.append(pattern)
     analysis.set_sentences(sentences)
 
 
@@ -146,30 +156,37 @@ _MATCHERS: dict = {}
 
 
 def _token_matcher(ruleset: RuleSet, lang: str, nlp):
+    """The Matcher of a language's token patterns (None without any), and for each REGEX in them
+    the pattern keys holding it."""
     patterns = ruleset.compiler.tokens.get(lang)
     if not patterns:
-        return None
+        return None, {}
     cache_key = (id(ruleset), lang)
     cached = _MATCHERS.get(cache_key)
     # the entry keeps its ruleset alive, so an id is never reused by another ruleset while cached
-    matcher = cached[1] if cached is not None and cached[0] is ruleset else None
-    if matcher is None:
-        from spacy.matcher import Matcher
+    if cached is not None and cached[0] is ruleset:
+        return cached[1], cached[2]
+    from spacy.matcher import Matcher
 
-        from .yamlsource import SourceError
+    from .token_patterns import bounded
+    from .yamlsource import SourceError
 
-        matcher = Matcher(nlp.vocab)
-        for key, pats in patterns.items():
-            try:
-                matcher.add(key, pats)
-            except Exception as exc:  # spaCy's own validation, with our file and line
-                path, line, where = ruleset.compiler.token_sources[key]
-                detail = str(exc).split("\n", 1)[-1].strip()  # drop spaCy's internal rule name
-                raise SourceError(path, line, where, f"invalid token pattern: {detail}") from None
-        if lang == "zh":
-            language.add_words(lang, ruleset.phrase_words(lang))
-        _MATCHERS[cache_key] = (ruleset, matcher)
-    return matcher
+    matcher = Matcher(nlp.vocab)
+    keys_of_regex: dict[str, list[str]] = {}
+    for key, pats in patterns.items():
+        pats, regexes = bounded(pats)
+        for pattern in regexes:
+            keys_of_regex.setdefault(pattern, []).append(key)
+        try:
+            matcher.add(key, pats)
+        except Exception as exc:  # spaCy's own validation, with our file and line
+            path, line, where = ruleset.compiler.token_sources[key]
+            detail = str(exc).split("\n", 1)[-1].strip()  # drop spaCy's internal rule name
+            raise SourceError(path, line, where, f"invalid token pattern: {detail}") from None
+    if lang == "zh":
+        pipelines.add_words(lang, ruleset.phrase_words(lang))
+    _MATCHERS[cache_key] = (ruleset, matcher, keys_of_regex)
+    return matcher, keys_of_regex
 
 
 def lint_document(doc: Document, ruleset: RuleSet, lang: str | None = None, stage: str | None = None,

@@ -6,6 +6,7 @@ by default its id) on "does this family fire in this file", against the complete
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,14 +88,35 @@ class Report:
 EXPECTED = "EXPECTED.yaml"  # a folder holding it is a corpus of threads or pairs, scored as wholes
 
 
+HELD_OUT = "holdout"  # corpus/holdout*/: held-out sets, each a corpus of its own
+
+
+def _own_corpus(name: str) -> bool:
+    """A held-out set inside a corpus folder is not part of its figures; it is evaluated by naming it."""
+    return name.startswith(HELD_OUT)
+
+
 def corpus_files(path: Path) -> list[Path]:
-    """The announcements of a corpus folder (every .md and .txt but README.md, and none inside a folder of
-    threads or pairs, which have an EXPECTED.yaml), or the one file named."""
+    """The announcements of a corpus folder (every .md and .txt but README.md), or the one file named.
+
+    Held-out sets (corpus/holdout*/) are corpora of their own, and a folder with an EXPECTED.yaml holds
+    threads or pairs, scored as wholes: neither is part of its parent's single-notice figures."""
     if not path.is_dir():
         return [path]
-    wholes = [e.parent for e in path.rglob(EXPECTED)]
-    return sorted(p for p in path.rglob("*") if p.suffix in (".md", ".txt") and p.name != "README.md"
-                  and not any(w in p.parents for w in wholes))
+    if (path / EXPECTED).is_file():
+        return []
+    found = []
+    for folder, subfolders, names in os.walk(path):
+        subfolders[:] = [d for d in subfolders
+                         if not _own_corpus(d) and not os.path.isfile(os.path.join(folder, d, EXPECTED))]
+        found += [Path(folder, n) for n in names if n.endswith((".md", ".txt")) and n != "README.md"]
+    return sorted(found)
+
+
+def incident_sets(path: Path) -> list[Path]:
+    """The EXPECTED.yaml files of the thread and pair corpora in a folder (not those of held-out sets in it)."""
+    return sorted(e for e in path.rglob(EXPECTED)
+                  if not any(_own_corpus(part) for part in e.parent.relative_to(path).parts))
 
 
 def evaluate(path: Path, config_path: str | None = None, ignore: tuple[str, ...] = ()) -> Report:
@@ -156,7 +178,7 @@ def evaluate(path: Path, config_path: str | None = None, ignore: tuple[str, ...]
                 score.fn += 1
                 report.disagreements.append((str(file), family, "finding", "none"))
     if path.is_dir():
-        for expected in sorted(path.rglob(EXPECTED)):
+        for expected in incident_sets(path):
             evaluate_incidents(expected, report, config_path)
     return report
 

@@ -1,16 +1,15 @@
-"""Language split (zh / en per block or sentence) and the two spaCy pipelines, loaded lazily.
+"""Language split (zh / en per block or sentence), and the sentences of each language's pipeline
+found without it (Chinese here, English in apolint.en_sentences; the pipelines are apolint.pipelines).
 
-spaCy and jieba are imported only when a document needs them: an English-only document
-never loads jieba, and a run served from the cache loads neither.
+jieba is imported only where a Chinese text needs its dictionary (see zh_sentences), spaCy never.
 """
 from __future__ import annotations
 
 import logging
 import re
 import unicodedata
-from typing import Iterable
 
-from .analysis import is_cjk
+from . import spacy_data
 
 # Sentence-sized pieces inside a block; each piece is classified on its own so an English
 # sentence inside a Chinese paragraph goes to the English pipeline.
@@ -62,28 +61,6 @@ def split_languages(text: str, start: int, end: int, forced: str | None) -> list
     return [(s, e, lang) for s, e, lang in runs]
 
 
-_PIPELINES: dict[str, object] = {}
-
-
-def pipeline(lang: str):
-    """The spaCy pipeline for a language: blank, with a sentencizer; jieba segments Chinese."""
-    nlp = _PIPELINES.get(lang)
-    if nlp is None:
-        import spacy
-
-        if lang == "zh":
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)
-            nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-        else:
-            nlp = spacy.blank(lang)
-        nlp.add_pipe("sentencizer")
-        nlp.max_length = 50_000_000
-        _PIPELINES[lang] = nlp
-    return nlp
-
-
 # --- Chinese sentences without the pipeline ------------------------------------------------
 #
 # When no rule needs Chinese *tokens* (no zh token patterns), the zh pipeline is needed only for
@@ -100,7 +77,7 @@ def pipeline(lang: str):
 # after one is that token's trailing space, and the rest of each whitespace run is one token.
 #
 # The pipeline's sentences. The sentencizer starts a sentence at the first token and, after a
-# token that is a sentence-final character (`punct_chars`, apolint._punct), at the next token
+# token that is a sentence-final character (`punct_chars`, apolint.spacy_data), at the next token
 # that is neither such a character nor punctuation (`is_punct`: every character of category P);
 # a sentence runs from its first token's start to its last token's end. So tokens matter only
 # right after a sentence-final token, and the walk (`_sentence_starts`) looks only there:
@@ -132,28 +109,6 @@ _FINAL_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")  # jieba.finalseg.re_ski
 _HAN_BLOCK_CHAR = "[\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]"
 _RE_HAN = re.compile(f"({_HAN_BLOCK_CHAR}+)", re.U)  # jieba.re_han_default (a han block), checked in tests
 _HAN_RUN = re.compile(f"{_HAN_BLOCK_CHAR}*")
-_PUNCT_CHARS: frozenset | None = None
-_FINAL_CANDIDATES: re.Pattern | None = None
-
-
-def _sentence_chars() -> frozenset:
-    """spaCy's Sentencizer.default_punct_chars, copied so that spaCy need not be imported."""
-    global _PUNCT_CHARS
-    if _PUNCT_CHARS is None:
-        from ._punct import SENTENCIZER_PUNCT_CHARS
-
-        _PUNCT_CHARS = frozenset(SENTENCIZER_PUNCT_CHARS)
-    return _PUNCT_CHARS
-
-
-def _final_candidates() -> re.Pattern:
-    """Where a sentence-final character may be: the BMP ones, and any astral character (listing
-    the astral ones would make the regex test each character against them one by one)."""
-    global _FINAL_CANDIDATES
-    if _FINAL_CANDIDATES is None:
-        bmp = "".join(re.escape(c) for c in sorted(_sentence_chars()) if c <= "\uffff")
-        _FINAL_CANDIDATES = re.compile(f"[{bmp}\U00010000-\U0010ffff]")
-    return _FINAL_CANDIDATES
 
 
 def _jieba_cut(block: str) -> list[str]:
@@ -202,11 +157,11 @@ class _HanWords:
 def _sentence_starts(text: str) -> list[int]:
     """Where the pipeline's sentences start: at 0, and after each sentence-final token at the
     first token that is neither sentence-final nor punctuation."""
-    finals = _sentence_chars()
+    finals = spacy_data.sentence_final_chars()
     words = _HanWords(text)
     starts = [0]
     walked_to = 0
-    for m in _final_candidates().finditer(text):
+    for m in spacy_data.final_candidates().finditer(text):
         i = m.start()
         if i < walked_to:  # inside the punctuation after the sentence-final token before
             continue
@@ -269,14 +224,3 @@ def _en_sentences():
 
 # language → (a function returning) its pipeline's sentence splitter that needs no pipeline
 SENTENCES_WITHOUT_PIPELINE = {"zh": lambda: zh_sentences, "en": _en_sentences}
-
-
-def add_words(lang: str, words: Iterable[str]) -> None:
-    """Teach the segmenter the packs' multi-character phrases so token patterns see them whole."""
-    if lang != "zh":
-        return
-    import jieba
-
-    for w in words:
-        if len(w) > 1 and all(is_cjk(c) for c in w):
-            jieba.add_word(w)

@@ -73,7 +73,7 @@ _NEWLY_VALIDATED: set = set()
 
 
 def _validated_path():
-    from .cache import cache_dir
+    from .cachedir import cache_dir
 
     return cache_dir() / f"regex-ok-{regex.__version__}.dat"  # (not .txt: never linted itself)
 
@@ -113,7 +113,7 @@ def remember_validated() -> None:
     """Record the patterns compiled in this run, so later runs may defer them (best effort)."""
     if not _NEWLY_VALIDATED:
         return
-    from .cache import write_atomic
+    from .cachedir import write_atomic
 
     known = _validated() | _NEWLY_VALIDATED
     _NEWLY_VALIDATED.clear()
@@ -168,19 +168,19 @@ EVERYWHERE = object()  # where a regex the prefilter cannot rule out anywhere ru
 
 
 @dataclass(eq=False)
-class Detector:
+class PatternSet:
     """One pattern set compiled for one language."""
 
     lang: str
     phrase_key: str | None = None
     regexes: list = field(default_factory=list)
     token_key: str | None = None
-    children: list["Detector"] = field(default_factory=list)
-    unless_sentence: "Detector | None" = None
-    if_sentence: "Detector | None" = None
-    unless_before: tuple["Detector", int] | None = None
-    unless_after: tuple["Detector", int] | None = None
-    except_: "Detector | None" = None
+    children: list["PatternSet"] = field(default_factory=list)
+    unless_sentence: "PatternSet | None" = None
+    if_sentence: "PatternSet | None" = None
+    unless_before: tuple["PatternSet", int] | None = None
+    unless_after: tuple["PatternSet", int] | None = None
+    except_: "PatternSet | None" = None
     when: Condition | None = None
     uses_elements: bool = False
 
@@ -206,6 +206,8 @@ class Detector:
                         found.extend(run.regex_hits(self.lang, rx, where))
             if self.token_key:
                 found.extend(run.token_hits.get(self.token_key, ()))
+                if self.token_key in run.token_timeouts:  # matched without a timed-out REGEX
+                    run.missed(run.token_timeouts[self.token_key])
             for child in self.children:
                 found.extend(child.hits(run))
             if found:  # (nothing found: nothing to sort, merge or filter)
@@ -229,7 +231,7 @@ class Detector:
         return found
 
 
-def _unwrapped(det: Detector) -> Detector:
+def _unwrapped(det: PatternSet) -> PatternSet:
     """A set that only holds one other set (`lexicons: [x]`, a lexicon one pack defines) finds
     exactly what that one finds: a set's hits are already sorted, merged and free of mentions."""
     only_child = len(det.children) == 1 and not (
@@ -253,7 +255,7 @@ def _merge_overlaps(hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def _any_in(hits: list[tuple[int, int]], start: int, end: int, end_inside: bool = False) -> bool:
     """Is there a hit starting in [start, end) (or, with end_inside, lying wholly in [start, end])?
 
-    `hits` come from Detector.hits: merged, so both starts and ends increase, and the first
+    `hits` come from PatternSet.hits: merged, so both starts and ends increase, and the first
     hit starting at or after `start` is the one to look at (a bisect, not a scan).
     """
     i = bisect.bisect_left(hits, (start,))
@@ -272,7 +274,7 @@ class Compiler:
         self.phrases: dict[str, dict[str, set[str]]] = {}  # lang → folded phrase → keys
         self.tokens: dict[str, dict[str, list]] = {}  # lang → key → [patterns]
         self.token_sources: dict[str, tuple[str, int, str]] = {}  # key → (path, line, where)
-        self._lexicon_cache: dict[tuple[str, str], Detector] = {}
+        self._lexicon_cache: dict[tuple[str, str], PatternSet] = {}
         self._in_progress: set[tuple[str, str]] = set()
         self._keys = itertools.count()
         self.regex_patterns: list[str] = []  # every regex compiled, for the prefilter
@@ -280,11 +282,11 @@ class Compiler:
         self.known: dict[str, set] = {}  # stage / severity names the packs define, for validation
 
     # -- compile ------------------------------------------------------------------------
-    def compile(self, spec, lang: str, path: str, where: str, allow_elements: bool = True) -> Detector:
+    def compile(self, spec, lang: str, path: str, where: str, allow_elements: bool = True) -> PatternSet:
         if isinstance(spec, list):  # a plain list is a list of phrases
             spec = YMap(phrases=spec)
         check_keys(spec, SET_KEYS, path, where)
-        det = Detector(lang=lang)
+        det = PatternSet(lang=lang)
         line = spec.line if isinstance(spec, YMap) else None
 
         def line_of(key):
@@ -360,7 +362,7 @@ class Compiler:
             self._prefilter = (len(self.regex_patterns), Prefilter(self.regex_patterns))
         return self._prefilter[1]
 
-    def lexicon(self, name: str, lang: str, path: str, line: int, where: str) -> Detector:
+    def lexicon(self, name: str, lang: str, path: str, line: int, where: str) -> PatternSet:
         key = (name, lang)
         if key in self._lexicon_cache:
             return self._lexicon_cache[key]
@@ -370,7 +372,7 @@ class Compiler:
         if key in self._in_progress:
             raise SourceError(path, line, where, f"lexicon '{name}' refers to itself")
         self._in_progress.add(key)
-        det = Detector(lang=lang)
+        det = PatternSet(lang=lang)
         for spec, spec_path in entries:
             det.children.append(self.compile(spec, lang, spec_path, f"lexicons.{name}", allow_elements=False))
         det.uses_elements = any(c.uses_elements for c in det.children)
@@ -444,6 +446,9 @@ def _check_token_pattern(pattern, path: str, line: int, where: str) -> None:
                     if pred not in TOKEN_PREDICATES:
                         raise SourceError(path, line, where, f"unknown predicate {pred!r} for {attr}")
                     if pred == "REGEX":
+                        if attr not in ("ORTH", "TEXT", "LOWER", "NORM", "SHAPE", "PREFIX", "SUFFIX"):
+                            raise SourceError(path, line, where, f"REGEX tests text: use it on ORTH, TEXT, LOWER, "
+                                                                 f"NORM, SHAPE, PREFIX or SUFFIX, not {attr}")
                         try:
                             regex.compile(value[pred])
                         except (regex.error, TypeError) as exc:
@@ -460,6 +465,7 @@ class Run:
         self.front_matter = front_matter
         self.cache: dict = {}
         self.token_hits: dict[str, list[tuple[int, int]]] = {}
+        self.token_timeouts: dict[str, str] = {}  # token pattern key → a REGEX in it that ran out of time
         self._phrase_hits: dict[str, dict[str, list[tuple[int, int]]]] = {}
         self._regex_hits: dict = {}
         self._places: dict | None | bool = False  # where each regex may match (False: not yet known)
@@ -474,7 +480,7 @@ class Run:
         self.strict = False
         self.misses = 0  # lenient answers given for timed-out regexes
         self.last_miss = ""
-        self.tainted: dict = {}  # Detector or element name → the timed-out pattern behind it
+        self.tainted: dict = {}  # PatternSet or element name → the timed-out pattern behind it
         self._timed_out: set = set()
         self._regex_budget = REGEX_TIMEOUT * (1 + len(analysis.text) / 1_000_000)
         # the incident context, set by the engine from front matter, options and configuration

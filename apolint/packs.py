@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from .kinds import KINDS
-from .matchers import Compiler, Detector, build_automata
+from .matchers import Compiler, PatternSet, build_automata
 from .yamlsource import SourceError, YList, YMap, check_keys, check_type, load_yaml_file
 
 LEVELS = ("error", "warning", "info")
@@ -95,7 +95,7 @@ class Feature:
     it weighs exactly its threshold, so one hit decides the status as it always did."""
 
     name: str
-    detectors: dict[str, Detector]
+    pattern_sets: dict[str, PatternSet]
     weight: float | None
     path: str = ""
     line: int | None = None  # where the weight is written (the fitter rewrites it there)
@@ -104,8 +104,8 @@ class Feature:
     @property
     def template_only(self) -> bool:
         """Every pattern set of the feature applies to templates only (placeholder slots)."""
-        return bool(self.detectors) and all(
-            d.when is not None and d.when.document.get("template") == (True,) for d in self.detectors.values())
+        return bool(self.pattern_sets) and all(
+            d.when is not None and d.when.document.get("template") == (True,) for d in self.pattern_sets.values())
 
 
 @dataclass
@@ -172,7 +172,7 @@ class Stage:
 
     name: str
     aliases: tuple[str, ...] = ()
-    signals: dict[str, Detector] = field(default_factory=dict)
+    signals: dict[str, PatternSet] = field(default_factory=dict)
 
 
 @dataclass
@@ -333,9 +333,9 @@ def load(paths: list[Path | str], enabled: dict[str, str] | None = None) -> Rule
                     el.features.append(feature)
                 for lang in langs:
                     det = compiler.compile(spec[status], lang, p, f"elements.{name}.{status}", allow_elements=False)
-                    if lang in feature.detectors and spec.get("mode") == "extend":
-                        det = Detector(lang=lang, children=[feature.detectors[lang], det])
-                    feature.detectors[lang] = det
+                    if lang in feature.pattern_sets and spec.get("mode") == "extend":
+                        det = PatternSet(lang=lang, children=[feature.pattern_sets[lang], det])
+                    feature.pattern_sets[lang] = det
         elements[name] = el
     _evidence_features(packs, compiler, elements)
     for name, el in elements.items():
@@ -429,16 +429,16 @@ def _evidence_features(packs, compiler: Compiler, elements: dict[str, Element]) 
                         raise SourceError(p, weights.line_of(element), f"{where}.weights.{element}",
                                           f"unknown element {element!r}; loaded: {', '.join(sorted(elements))}")
                     check_type(w, (int, float), p, weights.line_of(element), f"{where}.weights.{element}")
-            detectors = {}
+            pattern_sets = {}
             if "match" in spec:
                 for lang in data["languages"]:
-                    detectors[lang] = compiler.compile(spec["match"], lang, p, f"{where}.match", allow_elements=False)
+                    pattern_sets[lang] = compiler.compile(spec["match"], lang, p, f"{where}.match", allow_elements=False)
             if existing:  # extend: more patterns for the same feature; new weights replace the old
                 for el in existing:
                     feature = el.feature(name)
-                    for lang, det in detectors.items():
-                        old = feature.detectors.get(lang)
-                        feature.detectors[lang] = Detector(lang=lang, children=[old, det]) if old else det
+                    for lang, det in pattern_sets.items():
+                        old = feature.pattern_sets.get(lang)
+                        feature.pattern_sets[lang] = PatternSet(lang=lang, children=[old, det]) if old else det
                     if "about" in spec:
                         feature.about = spec["about"]
                     if weights is not None:
@@ -451,14 +451,14 @@ def _evidence_features(packs, compiler: Compiler, elements: dict[str, Element]) 
                     if elements[element].feature(name) is None:
                         source = existing[0].feature(name)
                         elements[element].features.append(Feature(
-                            name, dict(source.detectors), float(weights[element]), p, spec.line_of("weights"),
+                            name, dict(source.pattern_sets), float(weights[element]), p, spec.line_of("weights"),
                             spec.get("about", source.about)))
                 continue
             about = spec.get("about", "")
             check_type(about, str, p, spec.line_of("about"), f"{where}.about")
             for element, w in weights.items():
                 elements[element].features.append(
-                    Feature(name, dict(detectors), float(w), p, spec.line_of("weights"), about))
+                    Feature(name, dict(pattern_sets), float(w), p, spec.line_of("weights"), about))
 
 
 _FIELD = re.compile(r"{(\w+)}")

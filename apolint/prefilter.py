@@ -182,7 +182,7 @@ class _Memo:
         self.known: dict[str, list[list[str]] | None] = {}
         self.new = False
         try:
-            from .cache import cache_dir
+            from .cachedir import cache_dir
 
             self.path = cache_dir().parent / f"prefilter-{self.VERSION}.json"
             self.known = json.loads(self.path.read_text(encoding="utf-8"))
@@ -200,7 +200,7 @@ class _Memo:
 
     def save(self) -> None:
         if self.new and self.path is not None:
-            from .cache import write_atomic
+            from .cachedir import write_atomic
 
             write_atomic(self.path, json.dumps(self.known, ensure_ascii=False))
 

@@ -158,7 +158,7 @@ def load_yaml_file(path: str | Path):
             pass  # absent or unreadable: parse again
     data = load_yaml(text, str(path))
     if cached is not None:
-        from .cache import write_atomic
+        from .cachedir import write_atomic
 
         try:
             write_atomic(cached, json.dumps(_encode(data), ensure_ascii=False))
@@ -176,7 +176,7 @@ def _parsed_cache(text: str) -> Path | None:
     if os.environ.get("APOLINT_NO_PARSE_CACHE"):
         return None
     try:
-        from .cache import cache_dir
+        from .cachedir import cache_dir
 
         digest = hashlib.sha256((_PARSED_FORMAT + "\0" + text).encode("utf-8", "surrogatepass")).hexdigest()
         return cache_dir().parent / "parsed" / f"{digest}.json"

@@ -36,9 +36,9 @@ def _session_results_cache(tmp_path_factory):
 @pytest.fixture(scope="session")
 def pipelines():
     """Load both spaCy pipelines once; every later lint reuses them."""
-    from apolint import language
+    from apolint import pipelines
 
-    return {lang: language.pipeline(lang) for lang in ("zh", "en")}
+    return {lang: pipelines.pipeline(lang) for lang in ("zh", "en")}
 
 
 @pytest.fixture(scope="session")

@@ -191,3 +191,14 @@ def test_known_good_regexes_compile_lazily_and_bad_ones_still_fail(cache_dir, mo
     assert second.pattern == pattern and second.flags == first.flags
     with pytest.raises(regex.error):
         matchers.compile_regex(r"(unclosed")
+
+
+def test_another_spacy_version_is_another_key(monkeypatch):
+    """spaCy's data decides the sentences (apolint.spacy_data): results of another spaCy are not reused."""
+    from apolint import spacy_data
+
+    config = Config(root=ROOT)
+    before = cache.key(EN, config, None, "a.md")
+    monkeypatch.setattr(cache, "_CODE", None)
+    monkeypatch.setattr(spacy_data, "spacy_version", lambda: "0.0.1")
+    assert cache.key(EN, config, None, "a.md") != before

@@ -177,6 +177,32 @@ def test_fail_on_and_lang_from_the_configuration(tmp_path):
         'draft.md:1:10: warning: "Some users" is vague. [t-phrase]']
 
 
+def test_force_exclude_applies_exclude_to_files_named_on_the_command_line(tmp_path):
+    """ruff's --force-exclude: pre-commit names every file, so only this flag lets `exclude` work there."""
+    _tree(tmp_path, {
+        ".apolint.yaml": f"packs: {KIND_PACKS}\nexclude: ['drafts/old', 'skip-*.md']\n",
+        "drafts/a.md": DRAFT,
+        "drafts/old/b.md": DRAFT,
+        "drafts/skip-c.md": DRAFT,
+    })
+    files = ["drafts/a.md", "drafts/old/b.md", "drafts/skip-c.md"]
+    named = run_cli("check", *files, "--format", "line", cwd=tmp_path)
+    assert [line for line in named.stdout.splitlines() if line.endswith("[t-phrase]")] == [
+        f'{f}:1:1: warning: "Some users" is vague. [t-phrase]' for f in files]  # named: checked
+    forced = run_cli("check", *files, "--format", "line", "--force-exclude", cwd=tmp_path)
+    assert [line for line in forced.stdout.splitlines() if line.endswith("[t-phrase]")] == [
+        'drafts/a.md:1:1: warning: "Some users" is vague. [t-phrase]']
+    assert forced.returncode == 1
+    only_excluded = run_cli("check", "drafts/old/b.md", "--force-exclude", cwd=tmp_path)
+    assert (only_excluded.returncode, only_excluded.stdout.strip()) == (0, "0 files checked: 0 errors, 0 warnings, 0 info")
+    stdin = run_cli("check", "-", "--stdin-filename", "drafts/old/new.md", "--force-exclude", "--format", "line",
+                    input=DRAFT, cwd=tmp_path)
+    assert (stdin.returncode, stdin.stdout) == (0, "")
+    stdin = run_cli("check", "-", "--stdin-filename", "drafts/new.md", "--force-exclude", "--format", "line",
+                    input=DRAFT, cwd=tmp_path)
+    assert 'drafts/new.md:1:1: warning: "Some users" is vague. [t-phrase]' in stdin.stdout.splitlines()
+
+
 def test_extensions_and_exclude_choose_the_files_a_folder_walk_checks(tmp_path):
     _tree(tmp_path, {
         ".apolint.yaml": f"packs: {KIND_PACKS}\nextensions: [md, .rst]\nexclude: ['drafts/old/*']\n",

@@ -4,13 +4,14 @@ The reference is `spacy.blank("en")` with a "sentencizer", as the brief for en_s
 Texts: every analysis segment and whole analysis text of the corpora, generated announcements
 (bench/generate.py), seeded random texts over an alphabet of the characters and tokens that decide
 boundaries, texts built from the special-case matcher's patterns, and hypothesis examples
-(HYPOTHESIS_PROFILE=long runs more). The copy of spaCy's tokenizer data is checked against the
-installed spaCy, so an upgrade that changes it fails here (regenerate with
-tools/gen_en_tokenizer_data.py).
+(HYPOTHESIS_PROFILE=long runs more). The tokenizer data is read off the installed spaCy and kept in
+the user cache (apolint.spacy_data): it must equal spaCy's, belong to this spaCy's version, and be
+derived again when the cached file is damaged.
 """
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import random
 import re
@@ -23,9 +24,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apolint import _en_tokenizer_data as data
 from apolint import en_sentences as en
-from apolint import language
+from apolint import language, spacy_data
 from apolint.analysis import build
 from apolint.document import parse
 
@@ -55,16 +55,17 @@ def mismatches(nlp, texts: list[str]) -> list[tuple[str, list, list]]:
     return out
 
 
-# --- the data copy -----------------------------------------------------------------------------
+# --- the data, derived from spaCy and cached ----------------------------------------------------
 
-def test_tokenizer_data_copy_matches_spacy(nlp):
+def test_tokenizer_data_is_spacys(nlp):
     from spacy.symbols import ORTH
 
     tokenizer = nlp.tokenizer
-    assert data.PREFIX_PATTERN == tokenizer.prefix_search.__self__.pattern
-    assert data.SUFFIX_PATTERN == tokenizer.suffix_search.__self__.pattern
-    assert data.INFIX_PATTERN == tokenizer.infix_finditer.__self__.pattern
-    assert data.URL_PATTERN == tokenizer.url_match.__self__.pattern
+    data = spacy_data.en_tokenizer()
+    assert data["prefix_pattern"] == tokenizer.prefix_search.__self__.pattern
+    assert data["suffix_pattern"] == tokenizer.suffix_search.__self__.pattern
+    assert data["infix_pattern"] == tokenizer.infix_finditer.__self__.pattern
+    assert data["url_pattern"] == tokenizer.url_match.__self__.pattern
     assert tokenizer.token_match is None  # the port has no token_match step
     for regex in (tokenizer.prefix_search, tokenizer.suffix_search, tokenizer.infix_finditer, tokenizer.url_match):
         assert regex.__self__.flags == re.compile(regex.__self__.pattern).flags
@@ -73,29 +74,61 @@ def test_tokenizer_data_copy_matches_spacy(nlp):
     assert tokenizer.faster_heuristics  # which special cases the matcher re-applies (matcher_patterns)
 
 
-def test_matcher_patterns_are_spacys(nlp):
-    """The special cases the matcher re-applies, as spaCy tokenises them without special cases."""
-    from spacy.tokenizer import Tokenizer
-
-    t = nlp.tokenizer
-    bare = Tokenizer(nlp.vocab, rules={}, prefix_search=t.prefix_search, suffix_search=t.suffix_search,
-                     infix_finditer=t.infix_finditer, token_match=t.token_match, url_match=t.url_match)
-    expected = {tuple(tok.text for tok in bare(key)) for key in t.rules
-                if t.find_prefix(key) or t.find_infix(key) or t.find_suffix(key) or " " in key}
-    ours = {p for patterns in en._tokenizer().matcher_patterns.values() for p in patterns}
-    assert ours == expected
+@pytest.fixture
+def empty_cache(tmp_path, monkeypatch):
+    """A cache directory of its own, and nothing of spacy_data loaded in this process."""
+    monkeypatch.setenv("APOLINT_CACHE_DIR", str(tmp_path / "results"))
+    spacy_data.forget()
+    yield tmp_path
+    spacy_data.forget()
 
 
-def test_character_classes_hold_for_every_code_point():
-    """The regexes' view of whitespace is str.isspace (spaCy's); punctuation opens with a non-word character."""
-    chunk_start = re.compile(r"\s")
-    for code in range(0x110000):
-        c = chr(code)
-        assert bool(chunk_start.match(c)) == c.isspace(), hex(code)
-        if unicodedata.category(c).startswith("P"):
-            assert en._OPENS_WITH_NON_WORD.match(c), hex(code)
-    for c in language._sentence_chars():
-        assert en._FINAL_CANDIDATE.match(c)
+def test_data_is_derived_once_and_read_from_the_cache(empty_cache, monkeypatch):
+    import spacy
+
+    path = spacy_data.data_path(spacy.__version__)
+    assert path.parent.parent == empty_cache  # beside the results cache
+    assert not path.exists()
+    first = spacy_data.load()
+    assert first == spacy_data.derive()
+    assert json.loads(path.read_text(encoding="utf-8")) == first
+    spacy_data.forget()
+    monkeypatch.setattr(spacy_data, "derive", lambda: pytest.fail("derived again despite a good cache"))
+    assert spacy_data.load() == first
+
+
+def test_version_is_read_without_importing_spacy():
+    import spacy
+
+    assert spacy_data.spacy_version() == spacy.__version__
+
+
+def test_a_cache_of_another_spacy_version_is_not_used(empty_cache):
+    import spacy
+
+    other = spacy_data.derive()
+    other["spacy_version"] = "0.0.1"
+    other["en_tokenizer"]["specials"] = {"poisoned": ["poi", "soned"]}
+    for path in (spacy_data.data_path("0.0.1"), spacy_data.data_path(spacy.__version__)):
+        # the other version's file, and the same data misfiled under this version's name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(other), encoding="utf-8")
+    data = spacy_data.load()
+    assert data["spacy_version"] == spacy.__version__
+    assert "poisoned" not in data["en_tokenizer"]["specials"]
+    assert json.loads(spacy_data.data_path(spacy.__version__).read_text(encoding="utf-8")) == data
+
+
+@pytest.mark.parametrize("damage", [b"{\"format\": 1, \"spacy_ver", b"\xff\xfe\x00", b"[]", b'{"format": 1}'])
+def test_a_corrupt_cache_file_is_derived_again(empty_cache, damage):
+    import spacy
+
+    path = spacy_data.data_path(spacy.__version__)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(damage)
+    data = spacy_data.load()
+    assert data == spacy_data.derive()
+    assert json.loads(path.read_text(encoding="utf-8")) == data
 
 
 # --- differential tests against the pipeline ---------------------------------------------------
@@ -109,7 +142,7 @@ def _analysis_texts(paths) -> list[str]:
 
 
 def test_corpus_segments(nlp):
-    paths = sorted(ROOT.glob("corpus/**/*.md")) + sorted(ROOT.glob("corpus-holdout*/**/*.md"))
+    paths = sorted(ROOT.glob("corpus/**/*.md"))  # the held-out sets (corpus/holdout*) included
     texts = _analysis_texts(paths)
     texts += [p.read_text(encoding="utf-8") for p in paths]  # the raw files too
     assert len(texts) > 1500

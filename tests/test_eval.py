@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from apolint.evaluate import evaluate, format_report
+from apolint.evaluate import corpus_files, evaluate, format_report
 from conftest import ROOT
 
 ELEMENT_FLOOR = 0.99
@@ -21,6 +21,16 @@ STAGE_INFERENCE_FLOOR = 0.84
 @pytest.fixture(scope="module")
 def report(pipelines):
     return evaluate(ROOT / "corpus")
+
+
+def test_held_out_sets_under_corpus_are_not_counted_in_it(report):
+    """corpus/holdout*/ have READMEs of their own: `apolint eval corpus/` scores our corpus only."""
+    files = corpus_files(ROOT / "corpus")
+    assert not [p for p in files if "holdout" in p.relative_to(ROOT / "corpus").parts[0]]
+    assert report.files == len([p for p in files if "expect:" in p.read_text(encoding="utf-8")]) == 184
+    for name in ("holdout", "holdout-v2", "holdout-v3"):
+        labelled = [p for p in corpus_files(ROOT / "corpus" / name) if "expect:" in p.read_text(encoding="utf-8")]
+        assert len(labelled) == 80 and all(p.parent.parent.name == name for p in labelled)
 
 
 def test_corpus_is_large_enough(report):

@@ -16,7 +16,7 @@ import apolint
 from apolint import api
 from apolint.cli import main
 from apolint.config import load_config_file
-from apolint.findings import FileResult
+from apolint.findings import FileResult, Finding
 from apolint.reporters import render
 from apolint.reporters.github_format import escape_data, escape_property
 
@@ -251,3 +251,59 @@ def test_text_quiet_prints_only_findings_and_statistics(draft_dir):
 def test_fail_on_error_with_sarif(draft_dir):
     assert invoke(draft_dir, "--format", "sarif", "--fail-on", "never").exit_code == 0
     assert invoke(draft_dir, "--format", "sarif", "--fail-on", "error").exit_code == 1
+
+
+# --- text: a window around a finding on a long line ----------------------------------------------
+
+def _source_and_carets(text: str, start: int, end: int) -> list[str]:
+    """The two lines `--format text` prints under a finding over text[start:end] on line 1."""
+    from apolint.reporters import text_format
+
+    finding = Finding(rule="vague-scope", level="warning", start=start, end=end, message="m", suggestion=None,
+                      fix=None, text=text[start:end], line=1, column=start + 1, end_line=1, end_column=end + 1)
+    result = FileResult(path="a.md", lang="en", score=0, notices=[], findings=[finding], elements={})
+    out = text_format.render([result], None, {"texts": {"a.md": text}}).splitlines()
+    assert out[0] == f"a.md:1:{start + 1}: warning vague-scope m"
+    return out[1:3]
+
+
+LONG_EN = (("The status page was updated every thirty minutes during the incident. " * 14)[:980]
+           + "Some users could not log in. "
+           + "The status page was updated every thirty minutes during the incident. " * 15)[:2000]
+
+
+def test_text_shows_a_window_of_a_2000_character_line():
+    assert len(LONG_EN) == 2000 and LONG_EN[980:990] == "Some users"
+    assert _source_and_carets(LONG_EN, 980, 990) == [
+        "    1 | … minutes during the incident. Some users could not log in. The status page was updated every thirt…",
+        "      |                                ^^^^^^^^^^",
+    ]
+    # at the end of the line the context before takes the room; a finding longer than the window
+    # is underlined as far as the window goes
+    assert _source_and_carets(LONG_EN, 1990, 2000) == [
+        "    1 | …ng the incident. The status page was updated every thirty minutes during the incident. The status ",
+        "      |                                                                                          ^^^^^^^^^^",
+    ]
+    assert _source_and_carets(LONG_EN, 0, 2000) == [
+        "    1 | The status page was updated every thirty minutes during the incident. The status page was updated …",
+        "      | " + "^" * 98,
+    ]
+
+
+def test_text_window_on_a_long_chinese_line_counts_wide_characters_twice():
+    before = "我们在凌晨的数据库升级中操作失误，导致订单服务中断。" * 8
+    text = before + "部分用户无法下单，" + "我们已回滚变更，并将在两小时内完成全面排查。" * 8
+    start = len(before)
+    assert _source_and_carets(text, start, start + 4) == [
+        "    1 | …中操作失误，导致订单服务中断。部分用户无法下单，我们已回滚变更，并将在两小时内完成全面排查。我们已…",
+        "      |                                ^^^^^^^^",  # "…" and 15 wide characters before: 31 columns
+    ]
+
+
+def test_text_prints_a_line_that_fits_whole():
+    line = "由于我们的变更，部分用户无法登录。Some users could not log in."
+    start = line.index("部分用户")
+    assert _source_and_carets(line, start, start + 4) == [
+        "    1 | " + line,
+        "      | " + " " * 16 + "^" * 8,
+    ]

@@ -112,7 +112,9 @@ def test_pre_commit_hook_on_a_template_repository(tmp_path):
     (repo / "templates").mkdir(parents=True)
     (repo / "packs").mkdir()
     (repo / "packs" / "t-ci.yaml").write_text(CI_PACK.read_text(encoding="utf-8"), encoding="utf-8")
-    (repo / ".apolint.yaml").write_text("packs: [packs/t-ci.yaml]\n", encoding="utf-8")
+    (repo / ".apolint.yaml").write_text("packs: [packs/t-ci.yaml]\nexclude: [templates/archive]\n", encoding="utf-8")
+    (repo / "templates" / "archive").mkdir()
+    (repo / "templates" / "archive" / "old.md").write_text(BAD_MD, encoding="utf-8")  # excluded: the hook skips it
     (repo / "templates" / "good.md").write_text(GOOD, encoding="utf-8")
     (repo / "templates" / "bad.md").write_text(BAD_MD, encoding="utf-8")
     (repo / "templates" / "bad.txt").write_text(BAD_TXT, encoding="utf-8")

@@ -10,6 +10,7 @@ from apolint import api, prefilter
 from apolint.analysis import build
 from apolint.config import Config
 from apolint.document import parse
+from apolint.evaluate import corpus_files
 from apolint.language import split_languages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +69,7 @@ def test_a_lookahead_stops_at_the_end_of_the_segment():
 
 
 def _texts() -> list[str]:
-    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").rglob("*.md"))]
+    texts = [p.read_text(encoding="utf-8") for p in corpus_files(ROOT / "corpus")]
     rng = random.Random(6)
     alphabet = "we are sorry SORRY İıſ the 我们 分钟 小时 点 时 约 15% 10:05 ：. 。！?" + "".join(
         chr(rng.randint(0x4E00, 0x4FFF)) for _ in range(40))

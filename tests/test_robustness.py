@@ -140,7 +140,7 @@ def test_invalid_and_binary_files_are_reported_and_the_rest_still_linted(tmp_pat
     (tmp_path / "b-broken.md").write_bytes(broken[:19] + b"\xff" + broken[19:])
     (tmp_path / "c-image.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00")
     (tmp_path / "d-controls.txt").write_bytes(bytes(range(1, 9)) * 40)
-    (tmp_path / "e-utf16-no-bom.md").write_bytes(good.encode("utf-16-le"))
+    (tmp_path / "e-utf16-no-bom.md").write_bytes(good.encode("utf-16-le"))  # clearly UTF-16: read
     (tmp_path / "f-good.txt").write_text("Some users could not log in.\n", encoding="utf-8")
     code, report, stderr = check("--config", str(CONFIG), ".", cwd=tmp_path)
     files = by_path(report)
@@ -153,7 +153,7 @@ def test_invalid_and_binary_files_are_reported_and_the_rest_still_linted(tmp_pat
         "(or pass --encoding if the file is not UTF-8)")}
     assert files["c-image.md"]["error"] == binary
     assert files["d-controls.txt"]["error"] == binary
-    assert files["e-utf16-no-bom.md"]["error"] == binary
+    assert json_rows(files["e-utf16-no-bom.md"]) == [("r-vague", 1, 1, 1, 5)]
     assert json_rows(files["a-good.md"]) == [("r-vague", 1, 1, 1, 5)]
     assert json_rows(files["f-good.txt"]) == [("r-vague", 1, 1, 1, 11)]
     assert code == 2  # an unreadable input wins over findings
@@ -171,6 +171,31 @@ def test_standard_input_is_decoded_like_a_file():
     assert json.loads(res.stdout)["files"] == [{"path": "draft.md", "error": (
         "binary file (NUL or control bytes), skipped; if it is UTF-16 without a byte-order mark, "
         "pass --encoding utf-16-le (or utf-16-be)")}]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("text, rows", [
+    ("部分用户无法登录。\n", [("r-vague", 1, 1, 1, 5)]),  # NULs only in the line break
+    ("Intro.\r\nSome users could not log in.\n", [("r-vague", 2, 1, 2, 11)]),
+])
+def test_utf16_without_bom_is_detected(tmp_path, codec, text, rows):
+    data = text.encode(codec)
+    assert document.decode_bytes(data) == document.Decoded(text, codec)
+    (tmp_path / "u16.md").write_bytes(data)
+    code, report, _ = check("--config", str(CONFIG), "u16.md", cwd=tmp_path)
+    assert (code, json_rows(report["files"][0])) == (1, rows)
+
+
+@pytest.mark.parametrize("data", [
+    "Some users.\n".encode("utf-16-le") + b"\x00",  # odd length
+    "Some users.\n".encode("utf-16-le")[:-2] + b"\x00\xd8",  # ends in a lone surrogate
+    "Some users.\x01\x02\n".encode("utf-16-be"),  # control characters: not text
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",  # NULs at both parities
+])
+def test_binary_that_only_resembles_utf16_is_refused_with_the_option_to_use(data):
+    with pytest.raises(InputError, match=r"^binary file \(NUL or control bytes\), skipped; if it is UTF-16 without "
+                                         r"a byte-order mark, pass --encoding utf-16-le \(or utf-16-be\)$"):
+        document.decode_bytes(data)
 
 
 def test_utf16_without_bom_reads_with_encoding_option(tmp_path):
@@ -674,6 +699,63 @@ def test_regex_timeout_is_charged_once_per_document(tmp_path, pipelines, monkeyp
                                                          "a regular expression ran out of time (over 0.2 s)"]
     assert result.findings == [] and result.elements["impact"].status == "missing"
     assert elapsed < 15, elapsed  # per segment it would be 200 × 0.2 s = 40 s
+
+
+TOKEN_REGEX_PACK = """\
+pack: token-regex
+languages: [en]
+lexicons:
+  slow-token: {tokens: [[{LOWER: {REGEX: 'PATTERN'}}]]}
+  outage-token: {tokens: [[{LOWER: {REGEX: '^out(?:age|ages)$', NOT_IN: [outages]}}, {IS_PUNCT: true, OP: '?'}]]}
+rules:
+  - id: slow-tokens
+    kind: existence
+    level: warning
+    message: '"{match}" matched a slow token pattern.'
+    why: The time bound of REGEX in token patterns.
+    match: {lexicons: [slow-token]}
+    examples: {bad: [aaa], good: [b]}
+  - id: outage-tokens
+    kind: existence
+    level: info
+    message: '"{match}" is an outage.'
+    why: A REGEX in a token pattern still matches.
+    match: {lexicons: [outage-token]}
+    examples: {bad: [An outage., Outage], good: [Two outages]}
+"""
+
+
+def test_regex_in_a_token_pattern_times_out_like_any_pack_regex(tmp_path, pipelines, monkeypatch):
+    """spaCy runs REGEX predicates with `re`, which nothing can stop: apolint runs them itself,
+    under the same per-document budget as pack regexes (`re` would need years for these tokens)."""
+    pattern = "^(a|aa)+$"
+    from apolint import matchers
+    from apolint.engine import lint_document
+    from apolint.packs import load
+
+    monkeypatch.setattr(matchers, "REGEX_TIMEOUT", 0.2)
+    pack = tmp_path / "token-regex.yaml"
+    pack.write_text(TOKEN_REGEX_PACK.replace("PATTERN", pattern), encoding="utf-8")
+    ruleset = load([pack])
+    text = "We had an outage. " + "a" * 40 + "b is the host.\n\n" + ("a" * 5000 + "b\n\n") * 50
+    started = time.monotonic()
+    result = lint_document(document.parse(text, "x.md"), ruleset, lang="en")
+    elapsed = time.monotonic() - started
+    timed_out = f"a regular expression ran out of time (over 0.2 s): {pattern}"
+    assert result.notices == [f"rule slow-tokens skipped: {timed_out}", f"{timed_out}; it was skipped for this file"]
+    assert [(f.rule, f.text) for f in result.findings] == [("outage-tokens", "outage.")]
+    assert elapsed < 15, elapsed
+
+
+def test_regex_in_a_token_pattern_tests_text_only(tmp_path):
+    from apolint.packs import load
+    from apolint.yamlsource import SourceError
+
+    pack = tmp_path / "token-regex.yaml"
+    pack.write_text(TOKEN_REGEX_PACK.replace("{LOWER: {REGEX: 'PATTERN'}}", "{LENGTH: {REGEX: '^1'}}"), encoding="utf-8")
+    with pytest.raises(SourceError, match="REGEX tests text: use it on ORTH, TEXT, LOWER, NORM, SHAPE, PREFIX or "
+                                          "SUFFIX, not LENGTH"):
+        load([pack])
 
 
 # ---------------------------------------------------------------------------------------

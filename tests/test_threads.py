@@ -173,9 +173,9 @@ def test_forced_status_page_with_one_header(tmp_path, pipelines):
     ]
 
 
-# --- held out: wording the packs were not written against (corpus-holdout-threads/) --------------------
+# --- held out: wording the packs were not written against (corpus/holdout-threads/) --------------------
 
-HELDOUT = ROOT / "corpus-holdout-threads"
+HELDOUT = ROOT / "corpus" / "holdout-threads"
 
 
 def test_heldout_colon_promise_and_time_first_bold_headers(pipelines):

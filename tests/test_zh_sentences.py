@@ -1,6 +1,6 @@
 """Chinese sentences without the pipeline (language.zh_sentences) equal the zh pipeline's.
 
-Two references: the real pipeline (`language.pipeline("zh")`: jieba + sentencizer), and the former
+Two references: the real pipeline (`pipelines.pipeline("zh")`: jieba + sentencizer), and the former
 implementation of zh_sentences, kept below (it tokenised the whole text), which needs no spaCy and
 so also checks texts the pipeline cannot take. Texts: every analysis segment and whole analysis
 text of the corpus, generated Chinese announcements (bench/generate.py) and their segments, seeded
@@ -22,10 +22,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apolint import language
-from apolint._punct import SENTENCIZER_PUNCT_CHARS
+from apolint import language, pipelines, spacy_data
 from apolint.analysis import build
 from apolint.document import parse
+from apolint.evaluate import corpus_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,7 +94,7 @@ def reference_zh_sentences(text: str) -> list[tuple[int, int]]:
         tokens.append((pos, n))
     if not tokens:
         return []
-    punct = frozenset(SENTENCIZER_PUNCT_CHARS)
+    punct = spacy_data.sentence_final_chars()
     starts = [0]
     seen_period = False
     for i, (s, e) in enumerate(tokens):
@@ -109,17 +109,17 @@ def reference_zh_sentences(text: str) -> list[tuple[int, int]]:
     return [(tokens[a][0], tokens[b - 1][1]) for a, b in zip(bounds, bounds[1:])]
 
 
-# --- the copies of spaCy's and jieba's data ----------------------------------------------------
+# --- spaCy's and jieba's data ----------------------------------------------------
 
 @pytest.fixture(scope="module")
 def nlp():
-    return language.pipeline("zh")
+    return pipelines.pipeline("zh")
 
 
-def test_punct_chars_copy_matches_spacy():
+def test_sentence_final_chars_are_spacys():
     from spacy.pipeline.sentencizer import Sentencizer
 
-    assert list(SENTENCIZER_PUNCT_CHARS) == list(Sentencizer.default_punct_chars)
+    assert spacy_data.sentence_final_chars() == frozenset(Sentencizer.default_punct_chars)
 
 
 def test_jieba_block_pattern_matches_jieba():
@@ -144,10 +144,10 @@ def test_han_block_characters():
     """Of the han-block characters only "." is sentence-final, and only "#%&-_." are punctuation."""
     han = [chr(c) for c in range(0x110000) if language._RE_HAN.fullmatch(chr(c))]
     assert len(han) == 0x9FD5 - 0x4E00 + 1 + 26 + 26 + 10 + 7
-    assert [c for c in han if c in language._sentence_chars()] == ["."]
+    assert [c for c in han if c in spacy_data.sentence_final_chars()] == ["."]
     assert {c for c in han if unicodedata.category(c).startswith("P")} == language._HAN_PUNCT
-    for c in language._sentence_chars():
-        assert language._final_candidates().fullmatch(c)
+    for c in spacy_data.sentence_final_chars():
+        assert spacy_data.final_candidates().fullmatch(c)
 
 
 # --- the texts ---------------------------------------------------------------------------------
@@ -159,7 +159,7 @@ def _analysis_segments(text: str, name: str) -> list[str]:
 
 def _corpus_texts() -> list[str]:
     texts = []
-    for path in sorted((ROOT / "corpus").rglob("*.md")):
+    for path in corpus_files(ROOT / "corpus"):  # our corpus, not the held-out sets under it
         analysis = build(parse(path.read_text(encoding="utf-8"), str(path)), language.split_languages, None, 24)
         texts += [analysis.text[s.start:s.end] for s in analysis.segments] + [analysis.text]
     return texts

@@ -3,7 +3,7 @@
     python bench/generate.py /tmp/gen --count 3000
     python tools/measure_en_sentences.py /tmp/gen
 
-Counts, over the English analysis segments of the corpora (corpus/en, corpus-holdout*) and of
+Counts, over the English analysis segments of the corpora (corpus/en, corpus/holdout*) and of
 the generated announcements in the given directory, the texts that need the full tokenisation
 (the special-case matcher: still exact, in Python) and those handed to the spaCy pipeline. Then
 times en_sentences and the warm pipeline (`nlp(t)`, spaCy imported and the pipeline built
@@ -68,7 +68,7 @@ def median_us(function, texts: list[str]) -> float:
 
 def main() -> None:
     generated = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/gen")
-    corpus = sorted((ROOT / "corpus" / "en").glob("*.md")) + sorted(ROOT.glob("corpus-holdout*/**/*.md"))
+    corpus = sorted((ROOT / "corpus" / "en").glob("*.md")) + sorted(ROOT.glob("corpus/holdout*/**/*.md"))
     bench = sorted(generated.glob("*.md"))
     for label, paths in (("corpus", corpus), ("generated", bench)):
         segments = english_segments(paths)

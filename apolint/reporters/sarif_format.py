@@ -25,7 +25,7 @@ SRCROOT = "%SRCROOT%"
 
 
 def _version() -> str:
-    from .. import __version__
+    from ..version import __version__
 
     return __version__
 

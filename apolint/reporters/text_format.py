@@ -1,4 +1,10 @@
-"""--format text: findings with the source line underlined, the suggestion, and a summary."""
+"""--format text: findings with the source line underlined, the suggestion, and a summary.
+
+A source line wider than MAX_SOURCE_WIDTH display columns (a one-paragraph notice is one line) is
+shown as a window around the finding, its cut ends marked "…", as ruff and rustc do; the carets
+stop at the window's edge. Widths are display columns: East Asian wide and full-width characters
+count two, so carets sit under Chinese text.
+"""
 from __future__ import annotations
 
 import re
@@ -12,8 +18,45 @@ COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m", "bold"
 MARK = {"present": "✓", "weak": "~", "missing": "✗"}
 
 
+MAX_SOURCE_WIDTH = 100  # display columns of source shown under a finding, "…" included
+CONTEXT_BEFORE = 30  # columns kept before the finding on a cut line (fewer when the finding is long)
+CUT = "…"
+
+
+def _char_width(c: str) -> int:
+    return 2 if unicodedata.east_asian_width(c) in "WF" else 1
+
+
 def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+    return sum(map(_char_width, s))
+
+
+def _source_window(line: str, start: int, end: int) -> tuple[str, int, int]:
+    """What to print of `line` for a finding over line[start:end] (code points): the text, the
+    columns before the carets and the number of carets (at least one)."""
+    if len(line) <= MAX_SOURCE_WIDTH and _width(line) <= MAX_SOURCE_WIDTH:
+        return line, _width(line[:start]), max(1, _width(line[start:end]))
+    budget = MAX_SOURCE_WIDTH - 2 * len(CUT)  # room for a cut mark at both ends
+    span_width = 0
+    i = start
+    while i < end and span_width < budget:  # (only as far as the window can reach)
+        span_width += _char_width(line[i])
+        i += 1
+    before = min(CONTEXT_BEFORE, max(0, budget - span_width))
+    left, left_width = start, 0
+    while left > 0 and left_width + _char_width(line[left - 1]) <= before:
+        left -= 1
+        left_width += _char_width(line[left])
+    right, right_width = start, 0
+    while right < len(line) and left_width + right_width + _char_width(line[right]) <= budget:
+        right_width += _char_width(line[right])
+        right += 1
+    while left > 0 and left_width + right_width + _char_width(line[left - 1]) <= budget:
+        left -= 1  # the line ended first: spend the rest of the budget on context before
+        left_width += _char_width(line[left])
+    head = CUT if left > 0 else ""
+    shown = head + line[left:right] + (CUT if right < len(line) else "")
+    return shown, _width(head) + left_width, max(1, _width(line[start:min(end, right)]))
 
 
 def render(results, ruleset, options) -> str:
@@ -43,10 +86,9 @@ def render(results, ruleset, options) -> str:
             source = _line(r, f.line, options)
             if source is not None:
                 gutter = f"{f.line:>5} | "
-                out.append(gutter + source)
                 end_col = f.end_column if f.end_line == f.line else len(source) + 1
-                pad = _width(source[:f.column - 1])
-                span = max(1, _width(source[f.column - 1:end_col - 1]))
+                shown, pad, span = _source_window(source, f.column - 1, end_col - 1)
+                out.append(gutter + shown)
                 out.append(" " * (len(gutter) - 2) + "| " + " " * pad + c(f.level, "^" * span))
             if f.suggestion:
                 out.append(f"      = suggestion: {f.suggestion}")
