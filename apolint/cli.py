@@ -267,10 +267,10 @@ def check(paths, fmt, lang, config_path, fail_on, stage, stdin_filename, encodin
         if show_progress:
             click.echo("\r" + " " * 30 + "\r", err=True, nl=False)
         # whole incidents: threads of updates and zh/en pairs among the files (nothing to do for most files)
-        from . import incident
+        from . import incident, incident_check
 
-        incidents = incident.analyse(list(texts.items()), lambda path: explicit or api.resolve_config(None, path),
-                                     force=thread_mode, forced_folders=folders or None, lang=forced, now=now)
+        incidents = incident_check.analyse(list(texts.items()), lambda path: explicit or api.resolve_config(None, path),
+                                           force=thread_mode, forced_folders=folders or None, lang=forced, now=now)
         incident.merge(results, incidents)
         # rule metadata for reporters (SARIF's tool.driver.rules): the working directory's configuration
         ruleset = LazyRuleSet(explicit or api.resolve_config(None, Path.cwd() / "x"))

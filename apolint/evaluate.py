@@ -188,7 +188,7 @@ def evaluate_incidents(expected_file: Path, report: Report, config_path: str | N
     pair (a name stem) is checked on its own, and a finding matches a label when rule, file and line agree."""
     from collections import Counter
 
-    from . import api, incident
+    from . import api, incident_check
     from .threadtime import parse_iso
     from .yamlsource import load_yaml
 
@@ -205,7 +205,7 @@ def evaluate_incidents(expected_file: Path, report: Report, config_path: str | N
             else:
                 files = [target]
             inputs = [(str(p), read_source(p)) for p in files]
-            found = incident.analyse(inputs, lambda p: api.resolve_config(config_path, p), now=now)
+            found = incident_check.analyse(inputs, lambda p: api.resolve_config(config_path, p), now=now)
             got = Counter()
             for whole in found.threads + found.pairs:
                 for f in whole.findings:

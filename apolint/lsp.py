@@ -220,9 +220,9 @@ class ApolintServer(LanguageServer):
     def add_incident_findings(result: FileResult, text: str, near: Path, cfg) -> None:
         """The open document as part of a whole: a status page's thread findings, and the mismatches with its
         other-language version on disk (`x.zh.md` ↔ `x.en.md`, `translation_of:`), each naming that file."""
-        from . import incident
+        from . import incident, incident_check
 
-        found = incident.analyse([(str(near), text)], lambda path: cfg)
+        found = incident_check.analyse([(str(near), text)], lambda path: cfg)
         if found.threads or found.pairs:
             incident.merge([result], found)
 

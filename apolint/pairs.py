@@ -103,15 +103,6 @@ def _name_lang(path: str) -> str:
     return m.group("lang") if m else ""
 
 
-def lint_versions(pair: Pair, config) -> None:
-    from . import api
-
-    apology = api.ruleset_for(config).threads.settings["apology_lexicon"]
-    for v in (pair.report, pair.other):
-        v.result = api.lint_text(v.text, config=config, path=v.path, marks=(apology,), complete_evidence=True)
-        v.lang = v.lang or v.result.lang or _name_lang(v.path) or "en"
-
-
 @dataclass
 class Value:
     kind: str

@@ -210,11 +210,11 @@ def _compile(source, parts: dict, path: str, line: int, where: str):
 
 @functools.lru_cache(maxsize=64)
 def _builtin(path: str) -> bool:
+    from importlib import resources
     from pathlib import Path
 
-    from .packs import builtin_dir
-
-    return Path(path).parent.resolve() == builtin_dir().resolve()
+    # where packs.builtin_dir() finds the built-in packs (not imported from packs: packs builds this module's part)
+    return Path(path).parent.resolve() == Path(str(resources.files("apolint.rules"))).resolve()
 
 
 def _zone(name: str, path: str, line: int, where: str) -> None:

@@ -217,47 +217,6 @@ def _title_span(text: str, body_start: int) -> tuple[int, int]:
     return body_start, body_start
 
 
-# --- linting each update ---------------------------------------------------------------------------
-
-
-def lint_updates(thread: Thread, config, lang: str | None = None) -> None:
-    """Lint each update as a notice (with its stage), findings moved to file coordinates; the language
-    of an update without one is the one the engine detects."""
-    from . import api
-
-    apology = api.ruleset_for(config).threads.settings["apology_lexicon"]
-    for u in thread.updates:
-        if thread.layout == "folder":
-            result = api.lint_text(u.source, lang=lang, config=config, path=u.path, complete_evidence=True,
-                                   marks=(apology,))
-        else:
-            result = api.lint_text(u.source[u.start:u.end], lang=lang, config=config, path=u.path, stage=u.stage,
-                                   complete_evidence=True, marks=(apology,))
-            if result.error is None:
-                _shift(result, u.source, u.start)
-        if not u.lang:
-            u.lang = result.lang or "en"
-        if u.stage is None and result.stage:
-            u.stage = result.stage.get("name")
-        u.result = result
-
-
-def _shift(result: FileResult, source: str, offset: int) -> None:
-    """Move a section's findings and evidence to the file it was cut from (sections start at a line start)."""
-    lines_before = source.count("\n", 0, offset)
-    for f in result.findings:
-        f.start += offset
-        f.end += offset
-        f.line += lines_before
-        f.end_line += lines_before
-    for element in result.elements.values():
-        for ev in element.evidence:
-            ev.start += offset
-            ev.end += offset
-            ev.line += lines_before
-    result.marks = {k: [(s + offset, e + offset) for s, e in v] for k, v in result.marks.items()}
-
-
 # --- what an update says, for the rules ------------------------------------------------------------
 
 

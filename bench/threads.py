@@ -39,7 +39,7 @@ def thread_text(updates: int, seed: int = 7) -> str:
 
 
 def measure(updates: int, repeats: int) -> tuple[float, float, float, int]:
-    from apolint import api, threads
+    from apolint import api, incident_check, threads
     from apolint.config import Config
     from apolint.document import split_front_matter
 
@@ -53,7 +53,7 @@ def measure(updates: int, repeats: int) -> tuple[float, float, float, int]:
         t0 = time.perf_counter()
         thread = threads.status_page_thread("bench.md", text, ruleset, meta, body)
         t1 = time.perf_counter()
-        threads.lint_updates(thread, cfg)
+        incident_check.lint_updates(thread, cfg)
         t2 = time.perf_counter()
         findings = len(threads.check(thread, ruleset, datetime(2026, 12, 3, tzinfo=timezone.utc)))
         t3 = time.perf_counter()

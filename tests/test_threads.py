@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from apolint import api, incident, packs, threadtime
+from apolint import api, incident, incident_check, packs, threadtime
 from apolint.config import Config
 from apolint.evaluate import Report, corpus_files, evaluate_incidents
 from apolint.yamlsource import SourceError
@@ -23,7 +23,7 @@ NOW = datetime(2026, 12, 3, tzinfo=timezone.utc)
 
 def analyse(paths, now=NOW, force=False, forced_folders=None):
     inputs = [(str(p), Path(p).read_text(encoding="utf-8")) for p in paths]
-    return incident.analyse(inputs, lambda p: Config(root=ROOT), now=now, force=force, forced_folders=forced_folders)
+    return incident_check.analyse(inputs, lambda p: Config(root=ROOT), now=now, force=force, forced_folders=forced_folders)
 
 
 def found(result, base: Path) -> list[tuple]:
@@ -340,7 +340,7 @@ def test_thread_rule_examples(ruleset, tmp_path):
                 else:
                     paths = [folder / "page.md"]
                     paths[0].write_text("---\ndate: 2026-11-20\n---\n" + example + "\n", encoding="utf-8")
-                result = incident.analyse([(str(p), p.read_text(encoding="utf-8")) for p in paths], lambda p: cfg,
+                result = incident_check.analyse([(str(p), p.read_text(encoding="utf-8")) for p in paths], lambda p: cfg,
                                           now=NOW, force=not isinstance(example, list))
                 fired = {f.rule for w in result.threads + result.pairs for f in w.findings}
                 assert (rule.id in fired) == (kind == "bad"), (rule.id, kind, example, fired)
@@ -383,7 +383,7 @@ def test_ordinary_notices_never_load_the_packs_for_threads(monkeypatch):
     texts = [p.read_text(encoding="utf-8") for p in sorted((CORPUS / "en").glob("*.md"))[:40]]
     texts = [t for t in texts if "thread:" not in t and not incident.may_be_thread(t)]
     assert len(texts) > 20
-    assert incident.analyse([(f"n{i}.md", t) for i, t in enumerate(texts)], lambda p: None).threads == []
+    assert incident_check.analyse([(f"n{i}.md", t) for i, t in enumerate(texts)], lambda p: None).threads == []
 
 
 def test_corpus_walk_leaves_threads_and_pairs_to_their_own_evaluation():

@@ -295,7 +295,7 @@ def test_serve_prints_its_address_binds_loopback_and_warns_for_another_host(tmp_
 
 def test_serve_without_the_web_extra_says_what_to_install():
     probe = ("import sys; sys.modules['starlette'] = None\n"
-             "from apolint.cli import main\nmain(['serve'], prog_name='apolint')")
+             "from apolint.launcher import main\nmain(['serve'], prog_name='apolint')")
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert proc.stderr == ("Error: apolint serve needs the web extra (starlette is not installed): "
