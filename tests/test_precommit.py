@@ -141,3 +141,29 @@ def test_pre_commit_hook_on_a_template_repository(tmp_path):
     assert "    3 | Some users could not log in." in out  # the source line, underlined below it
     assert "3 files checked: 0 errors, 2 warnings, 1 info" in out  # good.md, bad.md, bad.txt; not notes.rst
     assert "Traceback" not in out + bad.stderr
+
+
+@pytest.mark.slow
+def test_the_readme_local_hook_works_as_written(tmp_path):
+    """The `.pre-commit-config.yaml` of the README, as written, with the apolint of this environment."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### pre-commit"):]
+    config = section[section.index("```yaml\n") + len("```yaml\n"):section.index("```\n", section.index("```yaml"))]
+    repo = tmp_path / "templates-repo"
+    repo.mkdir()
+    (repo / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    (repo / ".apolint.yaml").write_text("exclude: [archive]\n", encoding="utf-8")
+    (repo / "archive").mkdir()
+    (repo / "archive" / "old.md").write_text(BAD_TXT, encoding="utf-8")  # excluded, though pre-commit names it
+    (repo / "bad.txt").write_text(BAD_TXT, encoding="utf-8")
+    _git("init", "-q", cwd=repo)
+    _git("add", ".", cwd=repo)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
+    env.update(PRE_COMMIT_HOME=str(tmp_path / "home"), NO_COLOR="1", PYTHONIOENCODING="utf-8",
+               PATH=str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""))
+    proc = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"], cwd=repo,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    findings = [line for line in proc.stdout.splitlines() if line.endswith("部分用户\" does not say how many were affected.")]
+    assert [f.split(":")[0] for f in findings] == ["bad.txt"], proc.stdout
+
