@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -159,8 +160,10 @@ def test_the_readme_local_hook_works_as_written(tmp_path):
     _git("init", "-q", cwd=repo)
     _git("add", ".", cwd=repo)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
+    # where pip put the `apolint` command for this interpreter (an environment's, the system's or the user's)
+    scripts = [sysconfig.get_path("scripts"), sysconfig.get_path("scripts", f"{os.name}_user"), str(Path(sys.executable).parent)]
     env.update(PRE_COMMIT_HOME=str(tmp_path / "home"), NO_COLOR="1", PYTHONIOENCODING="utf-8",
-               PATH=str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", ""))
+               PATH=os.pathsep.join(scripts + [env.get("PATH", "")]))
     proc = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"], cwd=repo,
                           env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1, proc.stdout + proc.stderr
