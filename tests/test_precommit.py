@@ -161,7 +161,8 @@ def test_the_readme_local_hook_works_as_written(tmp_path):
     _git("add", ".", cwd=repo)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
     # where pip put the `apolint` command for this interpreter (an environment's, the system's or the user's)
-    scripts = [sysconfig.get_path("scripts"), sysconfig.get_path("scripts", f"{os.name}_user"), str(Path(sys.executable).parent)]
+    scripts = [sysconfig.get_path("scripts"), sysconfig.get_path("scripts", f"{os.name}_user"),
+               str(Path(sys.executable).parent)]
     env.update(PRE_COMMIT_HOME=str(tmp_path / "home"), NO_COLOR="1", PYTHONIOENCODING="utf-8",
                PATH=os.pathsep.join(scripts + [env.get("PATH", "")]))
     proc = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"], cwd=repo,
