@@ -7,12 +7,15 @@ kinds that read them stand below it and never lint.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from . import api
 from .findings import FileResult
-from . import pairs as pairs_mod
-from . import threads as threads_mod
 from .incident import Incidents, _front_matter, _meta, may_be_thread, name_partner
+
+if TYPE_CHECKING:
+    from .pairs import Pair
+    from .threads import Thread
 
 
 def analyse(inputs: list[tuple[str, str]], config_for, force: bool = False, forced_folders: dict | None = None,
@@ -36,9 +39,12 @@ def analyse(inputs: list[tuple[str, str]], config_for, force: bool = False, forc
     named = [p for p, _ in inputs if name_partner(p) and os.path.exists(name_partner(p))]
     if not (noted or candidates or named or forced_folders):
         return found
+    # (threads, pairs and their time handling load only when some file may be part of an incident)
     from datetime import datetime, timezone
     from pathlib import Path
 
+    from . import pairs as pairs_mod
+    from . import threads as threads_mod
 
     now = now or datetime.now(timezone.utc)
     positions = found.positions = threads_mod.Positions(texts)
@@ -105,10 +111,15 @@ def analyse(inputs: list[tuple[str, str]], config_for, force: bool = False, forc
     return found
 
 
-def lint_updates(thread: threads_mod.Thread, config, lang: str | None = None) -> None:
+def _apology_lexicon(config) -> str:
+    """The lexicon whose places each update and version marks, so thread and pair rules can compare apologies."""
+    return api.ruleset_for(config).threads.settings["apology_lexicon"]
+
+
+def lint_updates(thread: Thread, config, lang: str | None = None) -> None:
     """Lint each update as a notice (with its stage), findings moved to file coordinates; the language
     of an update without one is the one the engine detects."""
-    apology = api.ruleset_for(config).threads.settings["apology_lexicon"]
+    apology = _apology_lexicon(config)
     for u in thread.updates:
         if thread.layout == "folder":
             result = api.lint_text(u.source, lang=lang, config=config, path=u.path, complete_evidence=True,
@@ -141,11 +152,12 @@ def _shift(result: FileResult, source: str, offset: int) -> None:
     result.marks = {k: [(s + offset, e + offset) for s, e in v] for k, v in result.marks.items()}
 
 
+def lint_versions(pair: Pair, config) -> None:
+    from .pairs import name_lang
 
-def lint_versions(pair: pairs_mod.Pair, config) -> None:
-    apology = api.ruleset_for(config).threads.settings["apology_lexicon"]
+    apology = _apology_lexicon(config)
     for v in (pair.report, pair.other):
         v.result = api.lint_text(v.text, config=config, path=v.path, marks=(apology,), complete_evidence=True)
-        v.lang = v.lang or v.result.lang or pairs_mod._name_lang(v.path) or "en"
+        v.lang = v.lang or v.result.lang or name_lang(v.path) or "en"
 
 

@@ -75,7 +75,7 @@ def find_pairs(items: list[tuple[str, str, dict, int]], ruleset, read) -> list[P
             return
         taken.update((ka, kb))
         if report is None:
-            report = a.path if (a.lang or _name_lang(a.path)) == settings["report_pairs_in"] else b.path
+            report = a.path if (a.lang or name_lang(a.path)) == settings["report_pairs_in"] else b.path
         first, second = (a, b) if os.path.normpath(report) == ka else (b, a)
         pairs.append(Pair(first, second))
 
@@ -98,7 +98,7 @@ def find_pairs(items: list[tuple[str, str, dict, int]], ruleset, read) -> list[P
     return pairs
 
 
-def _name_lang(path: str) -> str:
+def name_lang(path: str) -> str:
     m = _LANG_IN_NAME.match(Path(path).stem)
     return m.group("lang") if m else ""
 

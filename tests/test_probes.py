@@ -16,9 +16,7 @@ FLOORS = {"en": {"development": 0.92, "validation": 0.70}, "zh": {"development":
 
 
 def overall(tallies, half):
-    features = [t for name, t in tallies[half].items() if not name.startswith("element ")]
-    passed = sum(t.passed for t in features)
-    total = sum(t.total for t in features)
+    passed, total = probes.met(tallies, half)
     return passed / total
 
 
@@ -30,13 +28,18 @@ def test_probe_coverage_holds(lang):
 
 
 def test_a_probe_is_judged_by_its_feature_and_span():
-    assert probes.probe_holds({"text": "A configuration change we deployed broke logins.", "expect": "owned-cause"}, "en")[0]
-    assert probes.probe_holds({"text": "A configuration change we deployed broke logins.", "expect": "admission"}, "en")[0]
-    assert not probes.probe_holds({"text": "Logins failed.", "expect": "owned-cause"}, "en")[0]
+    assert probes.judge({"text": "A configuration change we deployed broke logins.", "expect": "owned-cause"}, "en")[0]
+    assert probes.judge({"text": "A configuration change we deployed broke logins.", "expect": "admission"}, "en")[0]
+    assert not probes.judge({"text": "Logins failed.", "expect": "owned-cause"}, "en")[0]
+    # a positive probe of an owned cause is also read at element level: responsibility present
+    assert probes.judge({"text": "A configuration change we deployed broke logins.", "expect": "owned-cause"},
+                        "en")[2] == ("responsibility", True)
+    assert probes.judge({"text": "Logins failed.", "expect": "owned-cause"}, "en")[2] == ("responsibility", False)
     hedge = {"text": "Some users may have experienced errors.", "expect": "vague-hedge", "span": "may have experienced"}
-    assert probes.probe_holds(hedge, "en") == (True, "vague-hedge:may have experienced; vague-scope:Some users")
-    assert not probes.probe_holds({**hedge, "span": "errors"}, "en")[0]
-    assert probes.probe_holds({"text": "部分用户无法登录。", "expect_not": "vague-scope", "span": "部分用户"}, "zh") == (False, "vague-scope:部分用户")
+    assert probes.judge(hedge, "en")[:2] == (True, "vague-hedge:may have experienced; vague-scope:Some users")
+    assert not probes.judge({**hedge, "span": "errors"}, "en")[0]
+    assert probes.judge({"text": "部分用户无法登录。", "expect_not": "vague-scope", "span": "部分用户"}, "zh")[:2] == (
+        False, "vague-scope:部分用户")
 
 
 def test_probe_halves_are_fixed_by_position():

@@ -88,11 +88,6 @@ def judge(probe: dict, lang: str) -> tuple[bool, str, tuple[str, bool] | None]:
     return fired == ("expect" in probe), "; ".join(seen), reading
 
 
-def probe_holds(probe: dict, lang: str) -> tuple[bool, str]:
-    holds, seen, _ = judge(probe, lang)
-    return holds, seen
-
-
 def measure(lang: str) -> dict[str, dict[str, Tally]]:
     """{half: {'expect FEATURE' | 'expect_not FEATURE' | 'element ELEMENT': Tally}}"""
     tallies: dict[str, dict[str, Tally]] = {half: defaultdict(Tally) for half in HALVES}
@@ -108,15 +103,19 @@ def measure(lang: str) -> dict[str, dict[str, Tally]]:
     return tallies
 
 
+def met(tallies: dict[str, dict[str, Tally]], half: str) -> tuple[int, int]:
+    """Feature and vague-rule probes met in a half, and how many there are (element readings apart)."""
+    features = [t for name, t in tallies[half].items() if not name.startswith("element ")]
+    return sum(t.passed for t in features), sum(t.total for t in features)
+
+
 def report(lang: str, tallies: dict[str, dict[str, Tally]]) -> str:
     lines = [f"{lang} probes ({' / '.join(HALVES)})"]
     for name in sorted(set(tallies["development"]) | set(tallies["validation"])):
         cells = [tallies[h][name] for h in HALVES]
         lines.append(f"  {name:<32}" + "".join(f"{t.rate:6.2f} ({t.passed:>2}/{t.total:<2})" for t in cells))
     for half in HALVES:
-        features = [t for name, t in tallies[half].items() if not name.startswith("element ")]
-        passed = sum(t.passed for t in features)
-        total = sum(t.total for t in features)
+        passed, total = met(tallies, half)
         lines.append(f"  {half:<12} all {passed}/{total} = {passed / total:.3f}")
     return "\n".join(lines)
 
