@@ -2,6 +2,7 @@
 
     python tools/probes.py                      # both languages, both halves, a table per language
     python tools/probes.py --lang zh --failures development   # the development probes that fail
+    python tools/probes.py --set v2             # the second set: all validation
 
 A probe (corpus/probes/{en,zh}.yaml, our own writing) is one notice-like sentence and what a strict
 reader sees in it: `expect: FEATURE` (an evidence feature of rules/core.yaml must fire), `expect:
@@ -9,6 +10,11 @@ vague-RULE` with `span` (the rule must flag a finding overlapping that substring
 (the same must not happen). Probes were written by people who had not seen the packs or the real
 set, to test the language, not our wording. Every other probe is validation (fixed by position
 before any tuning): tune on development failures only, and report both halves side by side.
+
+Two sets. v1 (corpus/probes/{en,zh}.yaml) was split into halves as above; its validation half was also
+tuned on from the third session on (2026-12-03), so it no longer measures unseen wording. v2
+(corpus/probes/v2/, written by two new writers who had seen neither the packs, v1 nor the real set) took
+its place: all of it is validation, looked at once per session, at the end.
 """
 from __future__ import annotations
 
@@ -26,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from apolint import api  # noqa: E402
 
 PROBES = ROOT / "corpus" / "probes"
+SETS = {"v1": PROBES, "v2": PROBES / "v2"}
 HALVES = ("development", "validation")
 # An owned cause and a plain admission both own the failure, and our split between them is ours, not the
 # writer's: a probe of either is met by either.
@@ -43,13 +50,13 @@ class Tally:
         return self.passed / self.total if self.total else 1.0
 
 
-def half_of(index: int) -> str:
-    """Fixed by position, before any tuning: even probes develop, odd ones validate."""
-    return HALVES[index % 2]
+def half_of(index: int, probe_set: str = "v1") -> str:
+    """Fixed by position, before any tuning: in v1 even probes develop, odd ones validate; v2 all validates."""
+    return "validation" if probe_set == "v2" else HALVES[index % 2]
 
 
-def load(lang: str) -> list[dict]:
-    return yaml.safe_load((PROBES / f"{lang}.yaml").read_text(encoding="utf-8"))
+def load(lang: str, probe_set: str = "v1") -> list[dict]:
+    return yaml.safe_load((SETS[probe_set] / f"{lang}.yaml").read_text(encoding="utf-8"))
 
 
 # What a sentence with only this feature should do to its element: a probe of an owned cause alone makes
@@ -88,12 +95,12 @@ def judge(probe: dict, lang: str) -> tuple[bool, str, tuple[str, bool] | None]:
     return fired == ("expect" in probe), "; ".join(seen), reading
 
 
-def measure(lang: str) -> dict[str, dict[str, Tally]]:
+def measure(lang: str, probe_set: str = "v1") -> dict[str, dict[str, Tally]]:
     """{half: {'expect FEATURE' | 'expect_not FEATURE' | 'element ELEMENT': Tally}}"""
     tallies: dict[str, dict[str, Tally]] = {half: defaultdict(Tally) for half in HALVES}
-    for index, probe in enumerate(load(lang)):
+    for index, probe in enumerate(load(lang, probe_set)):
         kind = "expect" if "expect" in probe else "expect_not"
-        half = tallies[half_of(index)]
+        half = tallies[half_of(index, probe_set)]
         holds, seen, reading = judge(probe, lang)
         for name, ok in [(f"{kind} {probe[kind]}", holds)] + ([(f"element {reading[0]}", reading[1])] if reading else []):
             half[name].total += 1
@@ -109,12 +116,13 @@ def met(tallies: dict[str, dict[str, Tally]], half: str) -> tuple[int, int]:
     return sum(t.passed for t in features), sum(t.total for t in features)
 
 
-def report(lang: str, tallies: dict[str, dict[str, Tally]]) -> str:
-    lines = [f"{lang} probes ({' / '.join(HALVES)})"]
-    for name in sorted(set(tallies["development"]) | set(tallies["validation"])):
-        cells = [tallies[h][name] for h in HALVES]
+def report(lang: str, tallies: dict[str, dict[str, Tally]], probe_set: str = "v1") -> str:
+    halves = [h for h in HALVES if any(t.total for t in tallies[h].values())]
+    lines = [f"{lang} probes {probe_set} ({' / '.join(halves)})"]
+    for name in sorted(set().union(*(tallies[h] for h in halves))):
+        cells = [tallies[h][name] for h in halves]
         lines.append(f"  {name:<32}" + "".join(f"{t.rate:6.2f} ({t.passed:>2}/{t.total:<2})" for t in cells))
-    for half in HALVES:
+    for half in halves:
         passed, total = met(tallies, half)
         lines.append(f"  {half:<12} all {passed}/{total} = {passed / total:.3f}")
     return "\n".join(lines)
@@ -123,12 +131,14 @@ def report(lang: str, tallies: dict[str, dict[str, Tally]]) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lang", choices=["en", "zh"], action="append", help="one language (default: both)")
+    ap.add_argument("--set", dest="probe_set", choices=sorted(SETS), default="v1",
+                    help="v1 (halves by position; default) or v2 (all validation)")
     ap.add_argument("--failures", choices=["development"],
                     help="list the failing probes of the development half (validation failures are not shown)")
     args = ap.parse_args()
     for lang in args.lang or ["en", "zh"]:
-        tallies = measure(lang)
-        print(report(lang, tallies))
+        tallies = measure(lang, args.probe_set)
+        print(report(lang, tallies, args.probe_set))
         if args.failures:
             for name, tally in sorted(tallies["development"].items()):
                 if name.startswith("element "):
