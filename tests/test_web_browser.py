@@ -12,6 +12,8 @@ import pytest
 
 from conftest import ROOT, run_cli
 
+from apolint.api import lint_text
+
 pytest.importorskip("starlette", reason="apolint serve needs the web extra (pip install -e '.[test]')")
 pytest.importorskip("selenium", reason="the browser tests drive Chromium with selenium (pip install -e '.[test]')")
 
@@ -301,8 +303,11 @@ def test_interface_follows_the_browser_language(live_server):
         assert driver.find_element(By.TAG_NAME, "h1").text == "apolint：检查事故公告"
         assert driver.find_element(By.CSS_SELECTOR, "label[for=stage]").text == "阶段"
         type_into_draft(driver, ZH_BAD)
+        # the score is the fitted weight of the one feature that fired (「部分用户」), read from the packs
+        impact = lint_text(ZH_BAD, lang="zh").elements["impact"]
+        assert list(impact.features) == ["unmeasured-impact"]
         assert driver.find_element(By.CSS_SELECTOR, "#elements > li[data-element=impact]").text.splitlines()[0] == (
-            "影响 ~ 薄弱 (-0.49)")
+            f"影响 ~ 薄弱 ({impact.score:.2f})")
         assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
     finally:
         driver.quit()
