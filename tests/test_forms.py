@@ -1,0 +1,94 @@
+"""The forms of each kind of evidence, written out systematically (our own sentences, not from any notice).
+
+The lexicons were first grown from examples; these grids check them along the axes a writer varies (the
+noun, the quantity, the tense, the script), so a pattern that only knew its examples fails here.
+"""
+import pytest
+
+from apolint.api import lint_text
+
+
+def features(text, lang):
+    result = lint_text(text, lang=lang, complete_evidence=True)
+    return {ev.feature for element in result.elements.values() for ev in element.evidence}
+
+
+FIRES = {
+    ("en", "affected-count"): [f"{q} {n} were affected between 09:00 and 10:00 UTC."
+                               for q in ("about 1,200", "12% of", "one in five", "all")
+                               for n in ("customers", "passengers", "cardholders", "households", "students", "devices")],
+    ("en", "time-window"): ["The app was unavailable for 40 minutes.", "There was a 35-minute outage of the API.",
+                            "Customers saw 90 minutes of downtime.", "The site was offline for just under two hours.",
+                            "Users could not log in for half an hour.", "Deliveries were delayed by two days."],
+    ("en", "action-taken"): ["Traffic was moved to the backup data centre.", "We added database capacity.",
+                             "We rolled back last night's release.", "We froze the affected accounts."],
+    ("en", "eta"): ["The fix should be complete tomorrow morning.", "We will restore service within two hours.",
+                    "Refunds will arrive within 3 business days."],
+    ("en", "next-update"): ["A full report will follow by 9am tomorrow.", "We'll update this page every 30 minutes."],
+    ("en", "prevention"): ["We will run a failover drill every quarter.",
+                           "We are moving payments to an active-active setup.",
+                           "We have added automatic checks for duplicate charges."],
+    ("en", "compensation"): ["Every player gets 300 gems.", "We will refund the fees in full."],
+    ("en", "named-region"): ["Players on the EU West servers were disconnected.",
+                             "Homes in the 2000 postcode lost power.", "Customers in London could not log in."],
+    ("en", "data-statement"): ["Data written between 10:00 and 10:20 was lost.", "Passwords were not affected."],
+    ("en", "recovery-stated"): ["The site is back up.", "All services are operating normally."],
+    ("zh", "time-window"): ["应用在40分钟内无法使用。", "周一上午支付失败约一个小时。", "约四十五分钟内通话掉线。",
+                            "停运从周一晚上持续到周二上午。", "故障于08:12开始，09:03结束。", "银行卡交易被拒17分钟。",
+                            "用户有半小时无法登录。"],
+    ("zh", "affected-count"): ["受影响用户约占总用户的3%。", "近九成会员无法领取权益。", "超过5万名玩家掉线。"],
+    ("zh", "action-taken"): ["已将流量切至备用机房。", "我们已重启全部网关节点。"],
+    ("zh", "prevention"): ["后续将每季度进行一次容灾演练。", "已新增重复扣款自动校验。"],
+    ("zh", "data-statement"): ["约1200名用户的姓名和邮箱被泄露。", "目前没有证据显示支付信息被访问。", "密码未受影响。"],
+    ("zh", "recovery-stated"): ["目前各项业务运行正常。", "系統已恢復正常。"],
+}
+
+NOT_FIRES = {
+    ("zh", "time-window"): ["预计2小时内恢复。", "我们将在30分钟后更新进展。", "故障预计需要2小时修复。",
+                            "系统异常，预计1小时内恢复。", "支付失败的订单将在24小时内退款。"],
+    ("en", "named-region"): ["Mobile customers could not pay."],  # a platform alone is not a scope (our labels)
+}
+
+
+@pytest.mark.parametrize("lang, feature, text", [(lang, f, t) for (lang, f), ts in FIRES.items() for t in ts])
+def test_each_form_fires_its_feature(lang, feature, text):
+    assert feature in features(text, lang)
+
+
+@pytest.mark.parametrize("lang, feature, text", [(lang, f, t) for (lang, f), ts in NOT_FIRES.items() for t in ts])
+def test_near_forms_do_not(lang, feature, text):
+    assert feature not in features(text, lang)
+
+
+OWNED = {
+    "en": ["A bug we introduced in Tuesday's release caused the outage.", "Our engineers deleted a production table by mistake.",
+           "Our capacity planning did not account for the holiday peak.", "We underestimated the load from the launch.",
+           "We failed to renew our TLS certificate in time.", "An error in our billing code charged customers twice."],
+    "zh": ["由于我们上线的新版本存在缺陷，导致部分用户无法登录。", "我们的数据库迁移锁住了支付表。", "我们推送了有问题的App更新。",
+           "我们对此次事故负全部责任。", "我们的容量规划没有考虑到节假日高峰。", "因我司工作人员操作失误，导致系统中断。"],
+}
+NOT_OWNED = {
+    "en": ["The outage was caused by our cloud provider.", "Our provider could not handle the load.",
+           "A third-party payment processor had an outage.", "One employee acted against our policy."],
+    "zh": ["故障由云服务商导致。", "第三方支付渠道发生故障。", "个别员工违规操作。", "我们对此不负责任。"],
+}
+
+
+@pytest.mark.parametrize("lang, text", [(lang, t) for lang, ts in OWNED.items() for t in ts])
+def test_an_owned_cause_alone_makes_responsibility_present(lang, text):
+    assert lint_text(text, lang=lang).elements["responsibility"].status == "present"
+
+
+@pytest.mark.parametrize("lang, text", [(lang, t) for lang, ts in NOT_OWNED.items() for t in ts])
+def test_blame_elsewhere_does_not(lang, text):
+    assert lint_text(text, lang=lang).elements["responsibility"].status != "present"
+
+
+@pytest.mark.parametrize("lang, quantity, noun", [("en", q, n) for q in ("some", "a few", "certain", "several")
+                                                  for n in ("drivers", "patients", "students", "customers")]
+                         + [("zh", q, n) for q in ("部分", "少数", "个别") for n in ("航班", "用户", "学生", "商户")])
+def test_an_unmeasured_quantity_of_any_population_is_vague_scope(lang, quantity, noun):
+    text = (f"This morning {quantity} {noun} were affected by the outage." if lang == "en"
+            else f"今天上午{quantity}{noun}出现异常，我们正在处理。")
+    hits = [text[f.start:f.end] for f in lint_text(text, lang=lang).findings if f.rule == "vague-scope"]
+    assert hits == [f"{quantity} {noun}" if lang == "en" else f"{quantity}{noun}"]
