@@ -33,6 +33,10 @@ FIRES = {
                              "Homes in the 2000 postcode lost power.", "Customers in London could not log in."],
     ("en", "data-statement"): ["Data written between 10:00 and 10:20 was lost.", "Passwords were not affected."],
     ("en", "recovery-stated"): ["The site is back up.", "All services are operating normally."],
+    ("en", "deflection"): ["Severe weather damaged power lines.", "A user error caused the data loss.",
+                           "A rogue employee accessed customer data.", "Amazon Web Services had a regional failure.",
+                           "Our payment processor experienced an outage.", "An upstream ISP had a routing problem."],
+    ("zh", "deflection"): ["第三方施工挖断了光缆。", "因合作银行系统升级，转账暂停。", "受供应商系统故障影响，订单无法同步。"],
     ("zh", "time-window"): ["应用在40分钟内无法使用。", "周一上午支付失败约一个小时。", "约四十五分钟内通话掉线。",
                             "停运从周一晚上持续到周二上午。", "故障于08:12开始，09:03结束。", "银行卡交易被拒17分钟。",
                             "用户有半小时无法登录。"],
@@ -92,3 +96,18 @@ def test_an_unmeasured_quantity_of_any_population_is_vague_scope(lang, quantity,
             else f"今天上午{quantity}{noun}出现异常，我们正在处理。")
     hits = [text[f.start:f.end] for f in lint_text(text, lang=lang).findings if f.rule == "vague-scope"]
     assert hits == [f"{quantity} {noun}" if lang == "en" else f"{quantity}{noun}"]
+
+
+VAGUE = [  # (lang, text, rule, the flagged phrase or None)
+    ("zh", "补偿将在日后发放。", "vague-time", "日后发放"),
+    ("zh", "具体时间另行公告。", "vague-time", "时间另行公告"),
+    ("zh", "本行日后每月进行一次演练。", "vague-time", None),  # 'from now on', not a promise of when
+    ("zh", "补偿内容另行公告。", "vague-time", None),  # what, not when
+    ("zh", "App有小幅卡顿。", "vague-minimise", "小幅卡顿"),
+]
+
+
+@pytest.mark.parametrize("lang, text, rule, phrase", VAGUE)
+def test_vague_forms(lang, text, rule, phrase):
+    hits = [text[f.start:f.end] for f in lint_text(text, lang=lang).findings if f.rule == rule]
+    assert hits == ([phrase] if phrase else [])
