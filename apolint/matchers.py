@@ -10,6 +10,7 @@ A *pattern set* is the YAML shape every lexicon, element and rule uses to say wh
     unless_sentence: set  drop a hit whose sentence also matches this set
     if_sentence: set      keep a hit only if its sentence also matches this set (cues that count together)
     unless_before: set + within: N   drop a hit preceded (same sentence, N characters) by this set
+    if_before: set + within: N       keep a hit only if so preceded ("deeply" before "sorry": an intensified apology)
     unless_after: set + within: N    drop a hit followed (same sentence, N characters) by this set
     except: set           drop a hit that overlaps a hit of this set (a lexicon minus some of its uses)
     when: conditions      the set matches only in documents meeting these conditions
@@ -31,7 +32,7 @@ from .yamlsource import SourceError, YList, YMap, check_keys, check_type
 
 REGEX_TIMEOUT = 1.0  # seconds per regex per document (plus this much per MB of text): no regex can hang a run
 SET_KEYS = {"phrases", "regex", "tokens", "lexicons", "any", "unless_sentence", "if_sentence", "unless_before",
-            "unless_after", "when", "except"}
+            "if_before", "unless_after", "when", "except"}
 WINDOW_KEYS = SET_KEYS | {"within"}
 CONDITION_KEYS = {"elements", "min_chars", "front_matter", "stage", "severity", "channel", "template"}
 STATUSES = ("present", "weak", "missing")
@@ -179,6 +180,7 @@ class PatternSet:
     unless_sentence: "PatternSet | None" = None
     if_sentence: "PatternSet | None" = None
     unless_before: tuple["PatternSet", int] | None = None
+    if_before: tuple["PatternSet", int] | None = None
     unless_after: tuple["PatternSet", int] | None = None
     except_: "PatternSet | None" = None
     when: Condition | None = None
@@ -219,6 +221,9 @@ class PatternSet:
             if found and self.unless_before:
                 det, within = self.unless_before
                 found = [h for h in found if not _any_in(det.hits(run), max(run.analysis.sentence_of(h[0])[0], h[0] - within), h[0], end_inside=True)]
+            if found and self.if_before:
+                det, within = self.if_before
+                found = [h for h in found if _any_in(det.hits(run), max(run.analysis.sentence_of(h[0])[0], h[0] - within), h[0], end_inside=True)]
             if found and self.unless_after:
                 det, within = self.unless_after
                 found = [h for h in found if not _any_in(det.hits(run), h[1], min(run.analysis.sentence_of(h[0])[1], h[1] + within))]
@@ -236,7 +241,7 @@ def _unwrapped(det: PatternSet) -> PatternSet:
     exactly what that one finds: a set's hits are already sorted, merged and free of mentions."""
     only_child = len(det.children) == 1 and not (
         det.phrase_key or det.regexes or det.token_key or det.when or det.except_
-        or det.unless_sentence or det.if_sentence or det.unless_before or det.unless_after)
+        or det.unless_sentence or det.if_sentence or det.unless_before or det.if_before or det.unless_after)
     return det.children[0] if only_child else det
 
 
@@ -338,7 +343,7 @@ class Compiler:
         for key in ("unless_sentence", "if_sentence"):
             if key in spec:
                 setattr(det, key, self.compile(spec[key], lang, path, f"{where}.{key}", allow_elements))
-        for key in ("unless_before", "unless_after"):
+        for key in ("unless_before", "if_before", "unless_after"):
             if key in spec:
                 sub = spec[key]
                 check_keys(sub, WINDOW_KEYS, path, f"{where}.{key}", required=("within",))

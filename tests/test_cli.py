@@ -255,7 +255,7 @@ def test_rules_lists_every_rule_with_its_summary(project):
     lines = proc.stdout.splitlines()
     assert lines[0] == "t-phrase         warning  zh/en  Phrase matching"
     assert lines[-1] == "t-refund         warning  zh/en  conditional"
-    assert len(lines) == 15
+    assert len(lines) == 16
     data = json.loads(run_cli("rules", "--format", "json", cwd=project).stdout)
     assert data[0] == {"id": "t-phrase", "kind": "existence", "level": "warning", "languages": ["zh", "en"],
                        "family": "t-phrase", "summary": "Phrase matching"}

@@ -104,6 +104,9 @@ VAGUE = [  # (lang, text, rule, the flagged phrase or None)
     ("zh", "本行日后每月进行一次演练。", "vague-time", None),  # 'from now on', not a promise of when
     ("zh", "补偿内容另行公告。", "vague-time", None),  # what, not when
     ("zh", "App有小幅卡顿。", "vague-minimise", "小幅卡顿"),
+    # a consequence clause points back at the incident being told; a cause that names nothing is vague
+    ("en", "Because of the incident, payments failed between 10:00 and 10:30 UTC.", "vague-cause", None),
+    ("en", "Due to an issue, payments failed between 10:00 and 10:30 UTC.", "vague-cause", "Due to an issue"),
 ]
 
 

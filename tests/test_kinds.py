@@ -186,6 +186,15 @@ def test_unless_before_drops_hits_preceded_by_the_set_within_the_window(kinds_co
                                    ("t-blame", 1, 91, 1, 111, "Third-party provider")]
 
 
+def test_if_before_keeps_only_hits_preceded_by_the_set_within_the_window(kinds_config):
+    # the complement of unless_before on the same text: within 6 characters, same sentence only
+    zh = "这并非第三方的问题。并非如此。第三方也有责任。由于第三方故障。"
+    assert spans(lint(zh, kinds_config), "t-blame-named") == [("t-blame-named", 1, 4, 1, 7, "第三方")]
+    en = ("It was not a third-party provider. It was not caused by any third-party provider. "
+          "Not so. Third-party provider errors.")
+    assert spans(lint(en, kinds_config), "t-blame-named") == [("t-blame-named", 1, 14, 1, 34, "third-party provider")]
+
+
 @pytest.mark.parametrize("text, expected", [
     ("不要写“部分用户”这样的词。", []),
     ("不要写「部分用户」这样的词。", []),

@@ -32,8 +32,14 @@ def test_each_notice_is_judged_as_labelled(lang):
     assert flagged == labelled
 
 
-def test_three_intensified_apologies_in_a_notice_are_flagged_where_the_third_is():
+def test_three_intensified_apologies_in_a_notice_are_flagged_at_the_third():
     text = ("We are very sorry for the outage this morning. Our configuration change caused it.\n\n"
             "We are deeply sorry for the delays to your orders.\n\nAgain, we are truly sorry.")
     found = [f for f in lint_text(text, lang="en").findings if f.rule == "over-apology-intensified-often"]
-    assert [(f.line, f.column, text[f.start:f.end]) for f in found] == [(5, 15, "truly")]
+    assert [(f.line, f.column, text[f.start:f.end]) for f in found] == [(5, 21, "sorry")]
+
+
+def test_one_apology_with_three_intensifiers_is_one_intensified_apology():
+    text = "真的非常非常抱歉！我们的变更导致用户无法登录，已回滚。"
+    rules = sorted(f.rule for f in lint_text(text, lang="zh").findings if f.rule.startswith("over-apology"))
+    assert rules == ["over-apology-intensifier"]
