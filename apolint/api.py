@@ -60,11 +60,12 @@ def _real_folder(folder: str) -> str:
 def lint_text(text: str, lang: str | None = None, config: Config | str | Path | None = None,
               path: str = "<text>", stage: str | None = None, complete_evidence: bool = False,
               severity: str | None = None, channel: str | None = None, template: bool | None = None,
-              marks: tuple[str, ...] = ()) -> FileResult:
+              marks: tuple[str, ...] = (), trace=None) -> FileResult:
     """Lint a string. `lang` forces zh or en; `config` is a Config, a config file path or None;
     `stage` (acknowledge, update, identified, resolved, postmortem or an alias), `severity`, `channel`
     and `template` override the front matter keys of the same names (None leaves front matter alone).
-    Element evidence stops at what settled each status, unless `complete_evidence` asks for all of it."""
+    Element evidence stops at what settled each status, unless `complete_evidence` asks for all of it.
+    `trace` (matchers.PatternTrace) is for the fitter: which pack items matched, which to switch off."""
     cfg = resolve_config(config, None if path in ("<text>", "-") else path)
     ruleset = ruleset_for(cfg)
     try:
@@ -76,7 +77,7 @@ def lint_text(text: str, lang: str | None = None, config: Config | str | Path | 
     if overrides:
         doc.front_matter = {**doc.front_matter, **overrides}
     return lint_document(doc, ruleset, lang or cfg.lang, stage=stage, template=cfg.is_template(path),
-                         complete_evidence=complete_evidence, marks=marks)
+                         complete_evidence=complete_evidence, marks=marks, trace=trace)
 
 
 def lint_file(path: str | Path, lang: str | None = None, config: Config | str | Path | None = None,

@@ -18,6 +18,7 @@ from .reporters import FORMATS
 from .yamlsource import SourceError
 
 LEVELS = ("error", "warning", "info")
+UNSEEN_AT_MOST = 2  # fit-weights --unseen: the packs' weights are fitted so (see apolint/fit.py)
 RANK = {"info": 0, "warning": 1, "error": 2, "never": 3}
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache",
              ".pytest_cache", "build", "dist"}
@@ -535,9 +536,13 @@ def _eval_real(path: Path, config_path, fmt, labels_path, split_name, disagreeme
 @click.option("--corpus", "corpus_path", type=click.Path(exists=True, file_okay=False), default=None,
               help="Also fit on a corpus labelled in front matter (ours: corpus/), weighted to count as much "
                    "as the real notices together; it holds the guide's cases real notices seldom show.")
+@click.option("--unseen", "unseen_at_most", type=click.IntRange(min=0), default=UNSEEN_AT_MOST, show_default=True,
+              help="Fit on the notices also as if their wording were new: the pack items (regexes, phrases) that "
+                   "match in at most this many of the notices are switched off there, and each such notice counts "
+                   "half as written, half without them; 0 fits on the notices as written only.")
 @click.option("--write", "write_packs", is_flag=True,
               help="Rewrite the numbers on the packs' weights:/thresholds: lines (otherwise only print them).")
-def fit_weights(path, labels_path, split_name, config_path, corpus_path, write_packs) -> None:
+def fit_weights(path, labels_path, split_name, config_path, corpus_path, unseen_at_most, write_packs) -> None:
     """Fit the evidence weights and element thresholds to labelled real announcements.
 
     PATH is a folder of real announcements (../shared/real). For each element, a logistic
@@ -547,7 +552,7 @@ def fit_weights(path, labels_path, split_name, config_path, corpus_path, write_p
     """
     from . import api
     from .evaluate_real import default_labels
-    from .fit import FitError, collect, collect_corpus, fit, format_fit, load_split, write
+    from .fit import FitError, collect, collect_corpus, fit, format_fit, load_split, with_unseen, write
 
     try:
         import sklearn  # noqa: F401
@@ -569,6 +574,11 @@ def fit_weights(path, labels_path, split_name, config_path, corpus_path, write_p
             _progress_done()
         if corpus_path:  # the corpus together weighs as much as the real notices together
             samples += collect_corpus(Path(corpus_path), cfg, weigh_as=len(samples))
+        if unseen_at_most:
+            samples, touched = with_unseen(samples, cfg, unseen_at_most)
+            click.echo(f"also as unseen: {touched['items']} of {touched['of_items']} pack items match in at most "
+                       f"{unseen_at_most} notices; {touched['samples']} of {touched['of_samples']} notices are fitted "
+                       "on with those switched off too, each version at half weight")
         fitted = fit(samples, ruleset)
         click.echo(format_fit(fitted))
         if write_packs:

@@ -191,15 +191,17 @@ def _token_matcher(ruleset: RuleSet, lang: str, nlp):
 
 def lint_document(doc: Document, ruleset: RuleSet, lang: str | None = None, stage: str | None = None,
                   template: bool | None = None, complete_evidence: bool = False,
-                  marks: tuple[str, ...] = ()) -> FileResult:
+                  marks: tuple[str, ...] = (), trace=None) -> FileResult:
     """Lint one document. `stage` (an option) wins over front matter; `template` comes from the
     configuration's `templates` globs when front matter does not say. `marks` names lexicons whose
-    hits the result keeps (`result.marks`, original offsets), for checks across documents (threads, pairs)."""
+    hits the result keeps (`result.marks`, original offsets), for checks across documents (threads, pairs).
+    `trace` (a matchers.PatternTrace) records which pack items matched and switches some off."""
     # --lang forces one language; front matter `lang` names the main language of a mixed document
     declared = doc.front_matter.get("lang") if doc.front_matter.get("lang") in ("zh", "en") else None
     analysis = analysis_mod.build(doc, language.split_languages, lang, ruleset.settings["quote_mention_max"])
     run = Run(analysis, ruleset.compiler, ruleset.automata, doc.front_matter, resolve_element(ruleset))
     run.complete_evidence = complete_evidence
+    run.trace = trace
     main = lang or declared or (analysis.languages[0] if analysis.languages else None)
     run.main_language = main or "en"
     result = FileResult(path=doc.path, lang=main)

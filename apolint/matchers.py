@@ -460,6 +460,17 @@ def _check_token_pattern(pattern, path: str, line: int, where: str) -> None:
                             raise SourceError(path, line, where, f"invalid REGEX {value[pred]!r}: {exc}") from None
 
 
+@dataclass
+class PatternTrace:
+    """Which pack items (one regex, or one phrase as folded) matched in a run, and which to treat as
+    matching nothing. For `apolint fit-weights --unseen`: linting a notice with the items only it
+    (and a few others) match switched off shows what the evidence looks like on wording the packs
+    were not written for. Token patterns are not traced."""
+
+    switched_off: frozenset = frozenset()  # ("regex", pattern) / ("phrase", folded phrase)
+    fired: set = field(default_factory=set)
+
+
 class Run:
     """The state of matching one analysis: hits per key, caches, element results."""
 
@@ -494,6 +505,7 @@ class Run:
         self.channel: str | None = None
         self.template: bool = False
         self.complete_evidence = False  # weigh every evidence feature, not only until a status is settled
+        self.trace: PatternTrace | None = None
         langs = analysis.languages
         self.present = frozenset(langs)  # the languages with text in this document
         self.main_language = langs[0] if langs else "en"
@@ -560,6 +572,11 @@ class Run:
                         continue
                     if right and end < n and _word_char(lower[end]):
                         continue
+                    if self.trace is not None:
+                        item = ("phrase", phrase)
+                        if item in self.trace.switched_off:
+                            continue
+                        self.trace.fired.add(item)
                     for key in keys:
                         hits.setdefault(key, []).append((start, end))
         self._phrase_hits[lang] = hits
@@ -587,6 +604,8 @@ class Run:
         cached = self._regex_hits.get(key)
         if cached is not None:
             return cached
+        if self.trace is not None and ("regex", rx.pattern) in self.trace.switched_off:
+            return []
         if key not in self._timed_out:
             found = []
             text = self.analysis.text
@@ -608,6 +627,8 @@ class Run:
                     self.timeouts.append(rx.pattern)
             else:
                 self._regex_hits[key] = found
+                if found and self.trace is not None:
+                    self.trace.fired.add(("regex", rx.pattern))
                 return found
         self.missed(rx.pattern)
         return []

@@ -28,7 +28,7 @@ STAGE_KEYS = {"aliases", "signals", "label"}
 RULE_KEYS = {"id", "kind", "level", "languages", "scope", "message", "suggestion", "why", "examples", "link",
              "family", "override", "when", "fix", "skeleton", "levels"}
 ELEMENT_KEYS = {"present", "weak", "mode", "label", "thresholds"}
-EVIDENCE_KEYS = {"match", "weights", "mode", "about"}
+EVIDENCE_KEYS = {"match", "weights", "mode", "about", "fixed"}
 DEFAULT_THRESHOLDS = {"present": 1.0, "weak": 0.5}
 RULE_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 DEFAULT_SETTINGS = {"quote_mention_max": 24,
@@ -100,6 +100,7 @@ class Feature:
     path: str = ""
     line: int | None = None  # where the weight is written (the fitter rewrites it there)
     about: str = ""  # what the feature looks for, for `apolint explain --why` and hover
+    fixed: bool = False  # the weight is the guide's decision, not the data's: `apolint fit-weights` leaves it
 
     @property
     def template_only(self) -> bool:
@@ -429,6 +430,8 @@ def _evidence_features(packs, compiler: Compiler, elements: dict[str, Element]) 
                         raise SourceError(p, weights.line_of(element), f"{where}.weights.{element}",
                                           f"unknown element {element!r}; loaded: {', '.join(sorted(elements))}")
                     check_type(w, (int, float), p, weights.line_of(element), f"{where}.weights.{element}")
+            fixed = spec.get("fixed", False)
+            check_type(fixed, bool, p, spec.line_of("fixed"), f"{where}.fixed")
             pattern_sets = {}
             if "match" in spec:
                 for lang in data["languages"]:
@@ -441,6 +444,8 @@ def _evidence_features(packs, compiler: Compiler, elements: dict[str, Element]) 
                         feature.pattern_sets[lang] = PatternSet(lang=lang, children=[old, det]) if old else det
                     if "about" in spec:
                         feature.about = spec["about"]
+                    if "fixed" in spec:
+                        feature.fixed = fixed
                     if weights is not None:
                         if el.name not in weights:
                             el.features.remove(feature)
@@ -452,13 +457,13 @@ def _evidence_features(packs, compiler: Compiler, elements: dict[str, Element]) 
                         source = existing[0].feature(name)
                         elements[element].features.append(Feature(
                             name, dict(source.pattern_sets), float(weights[element]), p, spec.line_of("weights"),
-                            spec.get("about", source.about)))
+                            spec.get("about", source.about), spec.get("fixed", source.fixed)))
                 continue
             about = spec.get("about", "")
             check_type(about, str, p, spec.line_of("about"), f"{where}.about")
             for element, w in weights.items():
                 elements[element].features.append(
-                    Feature(name, dict(pattern_sets), float(w), p, spec.line_of("weights"), about))
+                    Feature(name, dict(pattern_sets), float(w), p, spec.line_of("weights"), about, fixed))
 
 
 _FIELD = re.compile(r"{(\w+)}")

@@ -45,12 +45,30 @@ FIRES = {
     ("zh", "prevention"): ["后续将每季度进行一次容灾演练。", "已新增重复扣款自动校验。"],
     ("zh", "data-statement"): ["约1200名用户的姓名和邮箱被泄露。", "目前没有证据显示支付信息被访问。", "密码未受影响。"],
     ("zh", "recovery-stated"): ["目前各项业务运行正常。", "系統已恢復正常。"],
+    # the broad cues, weighed beside the lexicons (fitted as on new wording: apolint fit-weights --unseen)
+    ("en", "deed"): ["We limited the number of concurrent uploads.", "Our engineers have replaced the failed disk.",
+                     "Extra staff have been brought in at the depot.", "Delayed orders are being reprocessed."],
+    ("zh", "deed"): ["已联系受影响的用户。", "工作人员已对旅客进行疏散。", "故障设备均已更换。"],
+    ("en", "numeric-detail"): ["Trains were delayed by 15 minutes.", "The outage only affected the search page.",
+                               "Around 40% of requests failed."],
+    ("zh", "numeric-detail"): ["约3000户居民停电。", "故障导致数千万元交易失败。", "系统卡顿持续了两周。"],
+    ("en", "first-person-fault"): ["We fell short of the standard you expect during the outage.",
+                                   "We were not prepared for this much traffic."],
+    ("zh", "first-person-fault"): ["我们对流量的预判不足，导致系统崩溃。", "我们没能及时通知大家。"],
 }
 
 NOT_FIRES = {
     ("zh", "time-window"): ["预计2小时内恢复。", "我们将在30分钟后更新进展。", "故障预计需要2小时修复。",
                             "系统异常，预计1小时内恢复。", "支付失败的订单将在24小时内退款。"],
     ("en", "named-region"): ["Mobile customers could not pay."],  # a platform alone is not a scope (our labels)
+    # effort under way, and verbs that as often tell the cause, are not deeds
+    ("en", "deed"): ["We are investigating elevated error rates.", "We introduced a bug in Tuesday's release."],
+    ("zh", "deed"): ["技术人员正在全力抢修。", "我们已联系支付机构核实情况。"],
+    # a next update, a time since, a price or one culprit is no measure of impact
+    ("en", "numeric-detail"): ["Payments are failing; next update in 30 minutes.", "The outage began 10 minutes ago."],
+    ("zh", "numeric-detail"): ["系统故障导致商品价格被设置为9.9元。", "一名员工误操作导致服务中断。"],
+    ("en", "first-person-fault"): ["Our estimate was wrong; the outage lasted longer."],
+    ("zh", "first-person-fault"): ["部分用户未能正常获取流量。"],  # the users' failure, not ours
 }
 
 

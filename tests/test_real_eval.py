@@ -145,17 +145,20 @@ def test_real_set_is_read_whole(real_report):
 
 def test_committed_weights_are_what_the_fit_command_gives(real_report):
     """The weights in the packs are reproducible: `apolint fit-weights ../shared/real --corpus corpus/`
-    fits the same numbers again from the development split and our corpus."""
+    fits the same numbers again from the development split and our corpus, each notice also as unseen
+    (the command's default --unseen)."""
     pytest.importorskip("sklearn", reason="the fitter's optional extra (pip install -e '.[fit]')")
     from apolint import api
-    from apolint.fit import collect, collect_corpus, fit, load_split
+    from apolint.cli import UNSEEN_AT_MOST
+    from apolint.fit import collect, collect_corpus, fit, load_split, with_unseen
 
     cfg = api.Config(root=ROOT)
     ruleset = api.ruleset_for(cfg)
     labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
     samples = collect(REAL_DIR, labels, load_split(LABELS, "development"), cfg)
     extra = collect_corpus(ROOT / "corpus", cfg, weigh_as=len(samples))
-    for fitted in fit(samples + extra, ruleset):
+    samples, _ = with_unseen(samples + extra, cfg, UNSEEN_AT_MOST)
+    for fitted in fit(samples, ruleset):
         element = ruleset.elements[fitted.element]
         assert element.thresholds["present"] == fitted.thresholds["present"], fitted.element
         for feature in element.features:
