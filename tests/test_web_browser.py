@@ -307,7 +307,7 @@ def test_interface_follows_the_browser_language(live_server):
         impact = lint_text(ZH_BAD, lang="zh").elements["impact"]
         assert list(impact.features) == ["unmeasured-impact"]
         assert driver.find_element(By.CSS_SELECTOR, "#elements > li[data-element=impact]").text.splitlines()[0] == (
-            f"影响 ~ 薄弱 ({impact.score:.2f})")
+            f"影响 ~ 薄弱 ({'+' if impact.score >= 0 else ''}{round(impact.score, 2)})")  # as JavaScript prints it
         assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
     finally:
         driver.quit()

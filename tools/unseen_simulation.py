@@ -33,6 +33,8 @@ def main(argv=None) -> int:
     parser.add_argument("--at-most", type=int, default=2, help="switch off items matching in at most this many notices")
     parser.add_argument("--unseen-fit", type=int, choices=(0, 1), default=1,
                         help="1: fit on the notices as written and as unseen (what the packs are fitted on); 0: as written")
+    parser.add_argument("--misses", type=float, metavar="C", default=None,
+                        help="list the notices as unseen that disagree, at this regularisation strength")
     args = parser.parse_args(argv)
     labels_path = ROOT / "corpus" / "real" / "labels.yaml"
     labels = yaml.safe_load(labels_path.read_text(encoding="utf-8"))
@@ -51,7 +53,7 @@ def main(argv=None) -> int:
         train = samples
     else:  # as written only, at full weight
         train = [type(s)(**{**s.__dict__, "weight": s.weight * len(by_key[s.key])}) for s in written.values()]
-    for c in C_GRID:
+    for c in C_GRID if args.misses is None else (args.misses,):
         for lang in ("en", "zh"):
             keys = [s.key for s in real if s.key.startswith(lang + "/")]
             row = []
@@ -64,6 +66,10 @@ def main(argv=None) -> int:
                     used = [f for f in features if any(f in s.fired[element] for s in rest)]
                     w, t = _fit_one(rest, element, used, c)
                     right_unseen += _agreement([unseen[key]], element, w, t)
+                    if args.misses is not None and not _agreement([unseen[key]], element, w, t):
+                        fired = unseen[key].fired[element]
+                        print(f"  {key} {element}: labelled {unseen[key].status[element]}, score "
+                              f"{sum(w.get(f, 0) for f in fired):+.2f} at {t:.2f}: " + ", ".join(sorted(fired)))
                     right_written += _agreement([written[key]], element, w, t)
                 row.append((right_unseen / len(keys), right_written / len(keys)))
             macro_u, macro_w = (sum(r[i] for r in row) / len(row) for i in (0, 1))
