@@ -10,7 +10,7 @@ from . import analysis as analysis_mod
 from . import language, pipelines
 from .document import Document
 from .findings import ElementResult, Evidence, FileResult, Finding
-from .matchers import RegexTimeout, Run
+from .matchers import PatternTrace, RegexTimeout, Run
 from .packs import RuleSet
 
 
@@ -191,7 +191,7 @@ def _token_matcher(ruleset: RuleSet, lang: str, nlp):
 
 def lint_document(doc: Document, ruleset: RuleSet, lang: str | None = None, stage: str | None = None,
                   template: bool | None = None, complete_evidence: bool = False,
-                  marks: tuple[str, ...] = (), trace=None) -> FileResult:
+                  marks: tuple[str, ...] = (), trace: PatternTrace | None = None) -> FileResult:
     """Lint one document. `stage` (an option) wins over front matter; `template` comes from the
     configuration's `templates` globs when front matter does not say. `marks` names lexicons whose
     hits the result keeps (`result.marks`, original offsets), for checks across documents (threads, pairs).

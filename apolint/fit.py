@@ -9,6 +9,10 @@ threshold drop straight into the packs. Weak against missing needs no fitting: t
 element missing when nothing about it is said, so it is weak whenever some evidence fired.
 Fitted by scikit-learn (L2-regularised, the strength chosen by leave-one-out agreement on the
 split), an optional extra (`pip install -e '.[fit]'`): checking never needs it.
+
+The notices are also fitted on as unseen (`with_unseen`): the lexicons grew from them, so as written
+they overstate what narrow phrases are worth on new text. A feature marked `fixed` keeps its weight
+(the guide's decision, 0), and a fitted `present` threshold is at least MIN_PRESENT.
 """
 from __future__ import annotations
 
@@ -164,10 +168,10 @@ def fit(samples: list[Sample], ruleset, grid=C_GRID) -> list[Fitted]:
                 raise FitError(f"evidence {f.name!r} ({f.path}:{f.line}): a fixed weight must be 0 to be fitted "
                                f"around; it is {f.weight:g} for {element}")
         features = [f.name for f in el.features if f.weight is not None and not f.fixed]
-        fixed = {f.name: el.weight_of(f) for f in el.features}
+        current = {f.name: el.weight_of(f) for f in el.features}
         fitted = Fitted(element, features, {}, {}, 0.0, n=len(samples))
         sources = sorted({s.source for s in samples})
-        fitted.agreement_before = {src: _agreement([s for s in samples if s.source == src], element, fixed,
+        fitted.agreement_before = {src: _agreement([s for s in samples if s.source == src], element, current,
                                                    el.thresholds["present"]) for src in sources}
         used = [f for f in features if any(f in s.fired[element] for s in samples)]
         for f in features:
@@ -189,7 +193,7 @@ def fit(samples: list[Sample], ruleset, grid=C_GRID) -> list[Fitted]:
                 best = (score, c)
         fitted.loo_agreement, fitted.c = best
         weights, present = _fit_one(samples, element, used, fitted.c)
-        fitted.weights = {f: round(weights.get(f, fixed[f]), 2) for f in features}
+        fitted.weights = {f: round(weights.get(f, current[f]), 2) for f in features}
         if present == MIN_PRESENT:
             fitted.notes.append(f"threshold raised to {MIN_PRESENT:g}: present needs positive evidence")
         fitted.thresholds = {"present": round(present, 2)}
