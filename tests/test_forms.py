@@ -125,6 +125,12 @@ VAGUE = [  # (lang, text, rule, the flagged phrase or None)
     # a consequence clause points back at the incident being told; a cause that names nothing is vague
     ("en", "Because of the incident, payments failed between 10:00 and 10:30 UTC.", "vague-cause", None),
     ("en", "Due to an issue, payments failed between 10:00 and 10:30 UTC.", "vague-cause", "Due to an issue"),
+    # the guide's own examples: when it happened, without a time; a drill promised without content
+    ("en", "Last week's outage affected payments.", "vague-time", "Last week's outage"),
+    ("en", "Earlier this week, orders were delayed.", "vague-time", "Earlier this week"),
+    ("en", "Earlier this week, between 10:00 and 11:00 UTC, orders were delayed.", "vague-time", None),
+    ("zh", "后续将加强容灾演练。", "vague-action", "加强容灾演练"),
+    ("zh", "后续将每季度进行一次容灾演练。", "vague-action", None),
 ]
 
 
