@@ -7,6 +7,7 @@ does), and leave-one-out agreement is measured on it, the weights fitted without
 
     python tools/unseen_simulation.py ../shared/real             # fitted as the packs are (as written + as unseen)
     python tools/unseen_simulation.py ../shared/real --unseen-fit 0   # fitted on the notices as written only
+    python tools/unseen_simulation.py ../shared/real --at-most 3 --test-at-most 4   # another setting, a harsher test
 
 Prints, per language and element, agreement (present vs not) on the notices as unseen and as written, for each
 regularisation strength of the fitter's grid. Needs the `fit` extra (scikit-learn).
@@ -14,6 +15,7 @@ regularisation strength of the fitter's grid. Needs the `fit` extra (scikit-lear
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -31,6 +33,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("real", type=Path, help="the real announcements (../shared/real)")
     parser.add_argument("--at-most", type=int, default=2, help="switch off items matching in at most this many notices")
+    parser.add_argument("--test-at-most", type=int, default=None,
+                        help="test on the notices with items matching in at most this many switched off (default: "
+                             "--at-most); a larger number is a harsher test of the same fit")
     parser.add_argument("--unseen-fit", type=int, choices=(0, 1), default=1,
                         help="1: fit on the notices as written and as unseen (what the packs are fitted on); 0: as written")
     parser.add_argument("--misses", type=float, metavar="C", default=None,
@@ -49,6 +54,12 @@ def main(argv=None) -> int:
         by_key.setdefault(s.key, []).append(s)
     written = {k: v[0] for k, v in by_key.items()}
     unseen = {k: v[-1] for k, v in by_key.items()}
+    if args.test_at_most is not None and args.test_at_most != args.at_most:
+        fresh = [dataclasses.replace(s, weight=1.0) for s in written.values()]
+        tested, touched = with_unseen(fresh, cfg, args.test_at_most)
+        unseen = {s.key: s for s in tested}  # the last of each key: the notice as unseen (or as written)
+        print(f"tested on: {touched['items']} items switched off in {touched['samples']} notices "
+              f"(at most {args.test_at_most})")
     if args.unseen_fit:
         train = samples
     else:  # as written only, at full weight
