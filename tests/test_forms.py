@@ -66,7 +66,8 @@ NOT_FIRES = {
     ("zh", "deed"): ["技术人员正在全力抢修。", "我们已联系支付机构核实情况。"],
     # a next update, a time since, a price or one culprit is no measure of impact
     ("en", "numeric-detail"): ["Payments are failing; next update in 30 minutes.", "The outage began 10 minutes ago."],
-    ("zh", "numeric-detail"): ["系统故障导致商品价格被设置为9.9元。", "一名员工误操作导致服务中断。"],
+    ("zh", "numeric-detail"): ["系统故障导致商品价格被设置为9.9元。", "一名员工误操作导致服务中断。",
+                               "服务当前无法访问，预计30分钟内恢复。", "系统异常，2小时后更新进展。"],
     ("en", "first-person-fault"): ["Our estimate was wrong; the outage lasted longer."],
     ("zh", "first-person-fault"): ["部分用户未能正常获取流量。"],  # the users' failure, not ours
 }
