@@ -121,3 +121,53 @@ def test_a_fixed_feature_is_read_from_the_pack(tmp_path):
     admission = ruleset.elements["responsibility"].feature("admission")
     assert admission.fixed and admission.weight == 0
     assert not ruleset.elements["responsibility"].feature("owned").fixed
+
+
+NOTICES = {  # our own writing: (text, responsibility, impact, remedy)
+    "t1": ("Our database upgrade caused login failures for about 15% of users between 10:00 and 10:40 UTC. "
+           "We rolled it back.", "present", "present", "present"),
+    "t2": ("Sorry, an issue occurred. We are investigating.", "weak", "missing", "weak"),
+    "t3": ("A configuration change we made broke checkout for all customers for 35 minutes. We reverted it.",
+           "present", "present", "present"),
+    "t4": ("Some users may have seen errors. We are looking into it.", "missing", "weak", "weak"),
+    "t5": ("Our payment provider had an outage. Some payments failed.", "weak", "weak", "missing"),
+    "t6": ("This was our mistake: a faulty deploy took the API down for 2 hours. We added a staged rollout.",
+           "present", "present", "present"),
+    "t7": ("Due to technical issues, the app was unavailable. Thank you for your patience.", "weak", "weak", "missing"),
+    "t8": ("We failed to renew a certificate, so about 3,000 customers could not sign in. A new one is in place.",
+           "present", "present", "present"),
+}
+
+
+def test_fit_weights_says_how_much_it_fitted_as_unseen(tmp_path):
+    pytest.importorskip("sklearn", reason="the fitter's optional extra (pip install -e '.[fit]')")
+    import yaml
+
+    from conftest import run_cli
+
+    real = tmp_path / "real"
+    (real / "en").mkdir(parents=True)
+    (real / "manifest-en-a.yaml").write_text("[]\n", encoding="utf-8")
+    labels = {}
+    for ident, (text, *statuses) in NOTICES.items():
+        (real / "en" / f"{ident}.txt").write_text(text, encoding="utf-8")
+        labels[f"en/{ident}"] = {e: {"status": s} for e, s in zip(("responsibility", "impact", "remedy"), statuses)}
+    (tmp_path / "labels.yaml").write_text(yaml.safe_dump(labels), encoding="utf-8")
+    (tmp_path / "split.yaml").write_text(yaml.safe_dump({"development": list(labels)}), encoding="utf-8")
+
+    proc = run_cli("fit-weights", str(real), "--labels", str(tmp_path / "labels.yaml"))
+    assert proc.returncode == 0, proc.stderr
+    first = proc.stdout.splitlines()[0]
+    assert first.startswith("also as unseen: ") and first.endswith(
+        " notices; 8 of 8 notices are fitted on with those switched off too, each version at half weight"), first
+    # every notice fitted twice counts as 16 samples
+    assert [line.split(":")[0] for line in proc.stdout.splitlines() if " notices, C=" in line] == [
+        "responsibility", "impact", "remedy"]
+    assert "responsibility: 16 notices" in proc.stdout
+
+    proc = run_cli("fit-weights", str(real), "--labels", str(tmp_path / "labels.yaml"), "--unseen", "0")
+    assert proc.returncode == 0, proc.stderr
+    assert "as unseen" not in proc.stdout and "responsibility: 8 notices" in proc.stdout
+
+    proc = run_cli("fit-weights", str(real), "--labels", str(tmp_path / "labels.yaml"), "--unseen", "-1")
+    assert proc.returncode == 2 and "-1 is not in the range x>=0" in proc.stderr
