@@ -17,7 +17,7 @@ they overstate what narrow phrases are worth on new text. A feature marked `fixe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -44,6 +44,7 @@ class Sample:
     source: str = "real"  # which labelled set it comes from
     text: str = field(default="", repr=False)  # what was linted, and as which path (to lint it again)
     path: str = ""
+    items: frozenset | None = field(default=None, repr=False)  # the pack items that matched (matchers.PatternTrace)
 
 
 @dataclass
@@ -67,9 +68,18 @@ def collect(real_dir: Path, labels: dict, keys: list[str], config=None, progress
         if progress:
             progress(n, len(keys), key)
         text, path = read_real(real_dir, key), f"{key.split('/')[1]}.txt"
-        samples.append(Sample(key, _fired(text, path, config), {e: labels[key][e]["status"] for e in ELEMENTS},
-                              text=text, path=path))
+        fired, items = _traced(text, path, config)
+        samples.append(Sample(key, fired, {e: labels[key][e]["status"] for e in ELEMENTS},
+                              text=text, path=path, items=items))
     return samples
+
+
+def _traced(text: str, path: str, config) -> tuple[dict, frozenset]:
+    """The features that fired, and the pack items that matched (for `with_unseen`), from one lint."""
+    from .matchers import PatternTrace
+
+    trace = PatternTrace()
+    return _fired(text, path, config, trace), frozenset(trace.fired)
 
 
 def _fired(text: str, path: str, config, trace=None) -> dict:
@@ -91,15 +101,16 @@ def collect_corpus(folder: Path, config=None, weigh_as: int | None = None) -> li
         expect = parse(text, str(path)).front_matter.get("expect")
         if not isinstance(expect, dict) or not all(expect.get(e) in ("present", "weak", "missing") for e in ELEMENTS):
             continue
-        samples.append(Sample(str(path), _fired(text, str(path), config), {e: expect[e] for e in ELEMENTS},
-                              source="corpus", text=text, path=str(path)))
+        fired, items = _traced(text, str(path), config)
+        samples.append(Sample(str(path), fired, {e: expect[e] for e in ELEMENTS}, source="corpus", text=text,
+                              path=str(path), items=items))
     if weigh_as and samples:
         for s in samples:
             s.weight = weigh_as / len(samples)
     return samples
 
 
-def with_unseen(samples: list[Sample], config=None, at_most: int = 2) -> tuple[list[Sample], dict]:
+def with_unseen(samples: list[Sample], config, at_most: int) -> tuple[list[Sample], dict]:
     """The samples as written and as if their wording were new. The lexicons grew from these very
     notices, so on them a narrow phrase written for one notice decides its status and a fit learns
     to trust narrow phrases alone; on a new notice they are silent and only broader cues are left.
@@ -107,29 +118,25 @@ def with_unseen(samples: list[Sample], config=None, at_most: int = 2) -> tuple[l
     switched off in those samples, and each such sample is fitted on twice at half its weight: as
     written (what a phrase that does match is worth) and linted without those items (what is left
     on new wording). Returns the samples and how many items and samples that touched."""
-    import dataclasses
-
     from .matchers import PatternTrace
 
-    where: dict = {}
-    for s in samples:
-        trace = PatternTrace()
-        _fired(s.text, s.path, config, trace)
-        for item in trace.fired:
-            where.setdefault(item, []).append(s)
-    own: dict[int, set] = {}
+    where: dict = {}  # item → the indices of the samples it matched in
+    for i, s in enumerate(samples):
+        for item in s.items if s.items is not None else _traced(s.text, s.path, config)[1]:
+            where.setdefault(item, []).append(i)
+    own: dict[int, set] = {}  # sample index → its rare items
     for item, found in where.items():
         if len(found) <= at_most:
-            for s in found:
-                own.setdefault(id(s), set()).add(item)
+            for i in found:
+                own.setdefault(i, set()).add(item)
     out = []
-    for s in samples:
-        if id(s) not in own:
+    for i, s in enumerate(samples):
+        if i not in own:
             out.append(s)
             continue
-        fired = _fired(s.text, s.path, config, PatternTrace(switched_off=frozenset(own[id(s)])))
-        out.append(dataclasses.replace(s, weight=s.weight / 2))
-        out.append(dataclasses.replace(s, weight=s.weight / 2, fired=fired))
+        fired = _fired(s.text, s.path, config, PatternTrace(switched_off=frozenset(own[i])))
+        out.append(replace(s, weight=s.weight / 2))
+        out.append(replace(s, weight=s.weight / 2, fired=fired))
     return out, {"items": sum(len(found) <= at_most for found in where.values()), "of_items": len(where),
                  "samples": len(own), "of_samples": len(samples)}
 

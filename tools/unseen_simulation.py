@@ -63,7 +63,7 @@ def main(argv=None) -> int:
     if args.unseen_fit:
         train = samples
     else:  # as written only, at full weight
-        train = [type(s)(**{**s.__dict__, "weight": s.weight * len(by_key[s.key])}) for s in written.values()]
+        train = [dataclasses.replace(s, weight=s.weight * len(by_key[s.key])) for s in written.values()]
     for c in C_GRID if args.misses is None else (args.misses,):
         for lang in ("en", "zh"):
             keys = [s.key for s in real if s.key.startswith(lang + "/")]
