@@ -52,6 +52,9 @@ FIRES = {
     ("en", "numeric-detail"): ["Trains were delayed by 15 minutes.", "The outage only affected the search page.",
                                "Around 40% of requests failed."],
     ("zh", "numeric-detail"): ["约3000户居民停电。", "故障导致数千万元交易失败。", "系统卡顿持续了两周。"],
+    # a country, state or city from the list, where a failure is told
+    ("en", "named-region"): ["Checkout returned errors to shoppers from Germany.", "In Ohio, the water supply was interrupted overnight.",
+                             "The outage hit card payments for Canada and Mexico.", "Streaming was unavailable across the UK."],
     ("en", "first-person-fault"): ["We fell short of the standard you expect during the outage.",
                                    "We were not prepared for this much traffic."],
     ("zh", "first-person-fault"): ["我们对流量的预判不足，导致系统崩溃。", "我们没能及时通知大家。"],
@@ -60,7 +63,9 @@ FIRES = {
 NOT_FIRES = {
     ("zh", "time-window"): ["预计2小时内恢复。", "我们将在30分钟后更新进展。", "故障预计需要2小时修复。",
                             "系统异常，预计1小时内恢复。", "支付失败的订单将在24小时内退款。"],
-    ("en", "named-region"): ["Mobile customers could not pay."],  # a platform alone is not a scope (our labels)
+    # a platform alone is not a scope (our labels); a place where no failure is told, or where our people are, is not either
+    ("en", "named-region"): ["Mobile customers could not pay.", "Our team in London is investigating the outage.",
+                             "The fault was found by our engineers in Dublin.", "Thanks to everyone in Toronto for their patience."],
     # effort under way, and verbs that as often tell the cause, are not deeds
     ("en", "deed"): ["We are investigating elevated error rates.", "We introduced a bug in Tuesday's release."],
     ("zh", "deed"): ["技术人员正在全力抢修。", "我们已联系支付机构核实情况。"],
