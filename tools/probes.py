@@ -3,6 +3,7 @@
     python tools/probes.py                      # both languages, both halves, a table per language
     python tools/probes.py --lang zh --failures development   # the development probes that fail
     python tools/probes.py --set v2             # the second set: all validation
+    python tools/probes.py --set v3 --failures development   # the third set: all development
 
 A probe (corpus/probes/{en,zh}.yaml, our own writing) is one notice-like sentence and what a strict
 reader sees in it: `expect: FEATURE` (an evidence feature of rules/core.yaml must fire), `expect:
@@ -14,7 +15,10 @@ before any tuning): tune on development failures only, and report both halves si
 Two sets. v1 (corpus/probes/{en,zh}.yaml) was split into halves as above; its validation half was also
 tuned on from the third session on (2026-12-03), so it no longer measures unseen wording. v2
 (corpus/probes/v2/, written by two new writers who had seen neither the packs, v1 nor the real set) took
-its place: all of it is validation, looked at once per session, at the end.
+its place: all of it is validation, looked at once per session, at the end. v3 (corpus/probes/v3/, fifth
+session, two more new writers briefed to vary register and wording as widely as real writers do, with twice as
+many vague probes) is all development: the packs are grown from its failures, and v2 and the real validation
+split say whether that generalises.
 """
 from __future__ import annotations
 
@@ -32,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from apolint import api  # noqa: E402
 
 PROBES = ROOT / "corpus" / "probes"
-SETS = {"v1": PROBES, "v2": PROBES / "v2"}
+SETS = {"v1": PROBES, "v2": PROBES / "v2", "v3": PROBES / "v3"}
 HALVES = ("development", "validation")
 # An owned cause and a plain admission both own the failure, and our split between them is ours, not the
 # writer's: a probe of either is met by either.
@@ -51,8 +55,9 @@ class Tally:
 
 
 def half_of(index: int, probe_set: str = "v1") -> str:
-    """Fixed by position, before any tuning: in v1 even probes develop, odd ones validate; v2 all validates."""
-    return "validation" if probe_set == "v2" else HALVES[index % 2]
+    """Fixed by position, before any tuning: in v1 even probes develop, odd ones validate; v2 all validates;
+    v3 all develops."""
+    return {"v2": "validation", "v3": "development"}.get(probe_set) or HALVES[index % 2]
 
 
 def load(lang: str, probe_set: str = "v1") -> list[dict]:
@@ -132,7 +137,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lang", choices=["en", "zh"], action="append", help="one language (default: both)")
     ap.add_argument("--set", dest="probe_set", choices=sorted(SETS), default="v1",
-                    help="v1 (halves by position; default) or v2 (all validation)")
+                    help="v1 (halves by position; default), v2 (all validation) or v3 (all development)")
     ap.add_argument("--failures", choices=["development"],
                     help="list the failing probes of the development half (validation failures are not shown)")
     args = ap.parse_args()
