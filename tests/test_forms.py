@@ -55,6 +55,9 @@ FIRES = {
     # a country, state or city from the list, where a failure is told
     ("en", "named-region"): ["Checkout returned errors to shoppers from Germany.", "In Ohio, the water supply was interrupted overnight.",
                              "The outage hit card payments for Canada and Mexico.", "Streaming was unavailable across the UK."],
+    ("en", "data-statement"): ["Wallet balances were untouched.", "No exam marks were altered."],
+    ("zh", "data-statement"): ["您的余额未发生任何变动。", "订单数据已全部保留。"],
+    ("en", "recovery-stated"): ["Power is back on in the village.", "Buses are running to the normal timetable."],
     ("en", "first-person-fault"): ["We fell short of the standard you expect during the outage.",
                                    "We were not prepared for this much traffic."],
     ("zh", "first-person-fault"): ["我们对流量的预判不足，导致系统崩溃。", "我们没能及时通知大家。"],
@@ -137,6 +140,21 @@ VAGUE = [  # (lang, text, rule, the flagged phrase or None)
     ("en", "Earlier this week, between 10:00 and 11:00 UTC, orders were delayed.", "vague-time", None),
     ("zh", "后续将加强容灾演练。", "vague-action", "加强容灾演练"),
     ("zh", "后续将每季度进行一次容灾演练。", "vague-action", None),
+    # grown from probes v3 (our own sentences here): the family, and the concrete or negated near miss
+    ("en", "It is possible that receipts were not sent.", "vague-hedge", "It is possible that"),
+    ("en", "It is possible that the cause was a full disk.", "vague-hedge", None),  # a hedged cause is honest
+    ("en", "Lessons have been learned.", "vague-action", "Lessons have been learned"),
+    ("en", "We will strengthen our alerting.", "vague-action", "strengthen our alerting"),
+    ("en", "We will strengthen our alerting by paging on queue depth.", "vague-action", None),
+    ("en", "To prevent a recurrence, we have added a second feed.", "vague-action", None),
+    ("en", "A glitch in the system delayed invoices.", "vague-cause", "A glitch"),
+    ("en", "A glitch in our rounding script delayed invoices.", "vague-cause", None),
+    ("en", "The impact on deliveries was negligible.", "vague-minimise", "impact on deliveries was negligible"),
+    ("en", "This was not a minor hiccup.", "vague-minimise", None),
+    ("zh", "因系统因素，缴费暂停。", "vague-cause", "系统因素"),
+    ("zh", "这次只是虚惊一场。", "vague-minimise", "虚惊一场"),
+    ("zh", "如无意外，今晚能恢复。", "vague-hedge", "如无意外"),
+    ("zh", "个别网点无法办理转账。", "vague-scope", "个别网点"),
 ]
 
 
