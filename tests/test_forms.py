@@ -58,6 +58,8 @@ FIRES = {
     ("en", "data-statement"): ["Wallet balances were untouched.", "No exam marks were altered."],
     ("zh", "data-statement"): ["您的余额未发生任何变动。", "订单数据已全部保留。"],
     ("en", "recovery-stated"): ["Power is back on in the village.", "Buses are running to the normal timetable."],
+    ("en", "prevention"): ["We have set a hard limit of five retries per hour.", "Releases now need sign-off from two maintainers."],
+    ("zh", "prevention"): ["今后所有变更都须先在预发环境验证。", "新增了一条上线前检查。"],
     ("en", "first-person-fault"): ["We fell short of the standard you expect during the outage.",
                                    "We were not prepared for this much traffic."],
     ("zh", "first-person-fault"): ["我们对流量的预判不足，导致系统崩溃。", "我们没能及时通知大家。"],
@@ -77,6 +79,7 @@ NOT_FIRES = {
     ("zh", "numeric-detail"): ["系统故障导致商品价格被设置为9.9元。", "一名员工误操作导致服务中断。",
                                "服务当前无法访问，预计30分钟内恢复。", "系统异常，2小时后更新进展。"],
     ("en", "first-person-fault"): ["Our estimate was wrong; the outage lasted longer."],
+    ("zh", "data-statement"): ["为保障账户安全，请勿向他人泄露验证码。"],  # advice, not a statement about data
     ("zh", "first-person-fault"): ["部分用户未能正常获取流量。"],  # the users' failure, not ours
 }
 
@@ -155,6 +158,16 @@ VAGUE = [  # (lang, text, rule, the flagged phrase or None)
     ("zh", "这次只是虚惊一场。", "vague-minimise", "虚惊一场"),
     ("zh", "如无意外，今晚能恢复。", "vague-hedge", "如无意外"),
     ("zh", "个别网点无法办理转账。", "vague-scope", "个别网点"),
+    # grown from probes v4
+    ("en", "Crews are doing everything in their power to reopen the road.", "vague-action", "doing everything in their power"),
+    ("en", "Refunds will be issued within a reasonable timeframe.", "vague-time", "within a reasonable timeframe"),
+    ("en", "Refunds will be issued at the earliest.", "vague-time", "at the earliest"),
+    ("en", "Refunds will be issued at the earliest on Monday.", "vague-time", None),
+    ("en", "To the best of our knowledge, no invoices were duplicated.", "vague-hedge", "To the best of our knowledge"),
+    ("en", "Following an incident at the pumping station, pressure is low.", "vague-cause", "an incident at the pumping station"),
+    ("en", "Because of an issue at our card partner, transfers are delayed.", "vague-cause", None),
+    ("zh", "因业务调整，该功能将下线。", "vague-cause", "业务调整"),
+    ("zh", "看起来支付已经好了。", "vague-hedge", "看起来支付已经好了"),
 ]
 
 
