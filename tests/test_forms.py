@@ -60,6 +60,10 @@ FIRES = {
     ("en", "recovery-stated"): ["Power is back on in the village.", "Buses are running to the normal timetable."],
     ("en", "prevention"): ["We have set a hard limit of five retries per hour.", "Releases now need sign-off from two maintainers."],
     ("zh", "prevention"): ["今后所有变更都须先在预发环境验证。", "新增了一条上线前检查。"],
+    # probes v5: an owned cause with our plan, our job or "me" as the agent
+    ("en", "owned-cause"): ["Our load forecast for the launch was far too low.", "Our nightly export job double-posted refunds.",
+                            "Honestly, this one's on me.", "It was a poor decision on our part to upgrade during exams."],
+    ("zh", "owned-cause"): ["这次宕机是我跳过灰度直接发布造成的。", "事故源于本处施工时规划不当。"],
     ("en", "first-person-fault"): ["We fell short of the standard you expect during the outage.",
                                    "We were not prepared for this much traffic."],
     ("zh", "first-person-fault"): ["我们对流量的预判不足，导致系统崩溃。", "我们没能及时通知大家。"],
@@ -158,6 +162,9 @@ VAGUE = [  # (lang, text, rule, the flagged phrase or None)
     ("zh", "这次只是虚惊一场。", "vague-minimise", "虚惊一场"),
     ("zh", "如无意外，今晚能恢复。", "vague-hedge", "如无意外"),
     ("zh", "个别网点无法办理转账。", "vague-scope", "个别网点"),
+    # a conditional warning is not a hedge (the guide); the same words told as what happened are
+    ("zh", "如果您在九点前下单，可能会收到两条短信。", "vague-hedge", None),
+    ("zh", "部分用户可能收到了两条短信。", "vague-hedge", "可能收到"),
     # grown from probes v4
     ("en", "Crews are doing everything in their power to reopen the road.", "vague-action", "doing everything in their power"),
     ("en", "Refunds will be issued within a reasonable timeframe.", "vague-time", "within a reasonable timeframe"),
