@@ -116,6 +116,7 @@ def compile_regex(pattern: str):
 # is per `regex` version, Python version and flags, like a .pyc per interpreter.
 _COMPILED: dict | None = None  # pattern → pickled compiled regex, from earlier runs
 _NEWLY_COMPILED: dict = {}
+_MAX_KEPT_COMPILED = 4096  # the built-in packs have about 800 regexes (a pickled one: about 1 KB)
 
 
 def _compiled_path():
@@ -185,6 +186,8 @@ def remember_compiled() -> None:
         known = {}
     known.update(_NEWLY_COMPILED)
     _NEWLY_COMPILED.clear()
+    if len(known) > _MAX_KEPT_COMPILED:  # (every run reads the whole file: the oldest written go)
+        known = dict(list(known.items())[-_MAX_KEPT_COMPILED:])
     write_atomic(path, pickle.dumps(known, protocol=pickle.HIGHEST_PROTOCOL))
 
 

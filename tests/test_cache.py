@@ -238,6 +238,12 @@ def test_compiled_regexes_are_kept_and_nothing_else_is_read_back(cache_dir, monk
     path.write_bytes(path.read_bytes()[:20])  # damaged: compiled again
     monkeypatch.setattr(matchers, "_COMPILED", None)
     assert [m.span() for m in matchers._compile_pack_regex(pattern).finditer(text)] == [(1, 10)]
+    # the file keeps the most recently written regexes only
+    monkeypatch.setattr(matchers, "_MAX_KEPT_COMPILED", 2)
+    for other in ("a+b", "c+d"):
+        matchers._compile_pack_regex(other)
+        matchers.remember_compiled()
+    assert list(matchers._load_compiled(path.read_bytes())) == ["a+b", "c+d"]
 
 
 def test_another_spacy_version_is_another_key(monkeypatch):
