@@ -76,6 +76,10 @@ def lint_all(items: list[Item], lang: str | None, use_cache: bool = True, jobs: 
             done += 1
             if progress:
                 progress(done, len(items))
+        if misses:
+            from . import matchers
+
+            matchers.remember_compiled()
     if use_cache:
         from . import cache
 
@@ -117,7 +121,10 @@ def _lint_chunk(chunk: list[tuple], lang: str | None, stage: str | None = None):
     from .yamlsource import SourceError
 
     try:
-        return ("ok", [api.lint_text(text, lang=lang, config=cfg, path=name, stage=stage)
-                       for _, name, text, cfg in chunk])
+        results = [api.lint_text(text, lang=lang, config=cfg, path=name, stage=stage) for _, name, text, cfg in chunk]
+        from . import matchers
+
+        matchers.remember_compiled()
+        return ("ok", results)
     except SourceError as exc:  # not picklable as is: send its parts
         return ("source-error", exc.path, exc.line, exc.key, exc.message)

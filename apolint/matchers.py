@@ -61,7 +61,7 @@ class LazyRegex:
 
     def compiled(self):
         if self._compiled is None:
-            self._compiled = regex.compile(self.pattern, REGEX_FLAGS)
+            self._compiled = _compile_pack_regex(self.pattern)
         return self._compiled
 
     def __getattr__(self, name):
@@ -105,9 +105,90 @@ def compile_regex(pattern: str):
     if digest in _validated():
         lazy = _LAZY[pattern] = LazyRegex(pattern)
         return lazy
-    compiled = regex.compile(pattern, REGEX_FLAGS)  # raises regex.error for a bad pattern
+    compiled = _compile_pack_regex(pattern)  # raises regex.error for a bad pattern
     _NEWLY_VALIDATED.add(digest)
     return compiled
+
+
+# Compiled regexes kept between runs. The `regex` module pickles a compiled pattern as a call of
+# regex._regex.compile with the code its (pure Python) compiler produced, so unpickling skips that
+# compiler: about 30 times faster than compiling, which was a tenth of a 2,000-file batch. The file
+# is per `regex` version, Python version and flags, like a .pyc per interpreter.
+_COMPILED: dict | None = None  # pattern → pickled compiled regex, from earlier runs
+_NEWLY_COMPILED: dict = {}
+_MAX_KEPT_COMPILED = 4096  # the built-in packs have about 800 regexes (a pickled one: about 1 KB)
+
+
+def _compiled_path():
+    import sys
+
+    from .cachedir import cache_dir
+
+    python = f"{sys.version_info[0]}{sys.version_info[1]}"
+    return cache_dir() / f"regex-compiled-{regex.__version__}-py{python}-{int(REGEX_FLAGS)}.pickle"
+
+
+def _load_compiled(data: bytes):
+    """Unpickle a compiled regex (or the file's table of them), refusing any other callable: a
+    damaged or foreign file cannot run code."""
+    import io
+    import pickle
+
+    class CompiledRegexOnly(pickle.Unpickler):
+        def find_class(self, module, name):
+            if (module, name) == ("regex._regex", "compile"):
+                return super().find_class(module, name)
+            raise pickle.UnpicklingError(f"{module}.{name} is not a compiled regex")
+
+    return CompiledRegexOnly(io.BytesIO(data)).load()
+
+
+def _compile_pack_regex(pattern: str):
+    """regex.compile(pattern, REGEX_FLAGS), from an earlier run's compiled code when it was kept."""
+    global _COMPILED
+    if _COMPILED is None:
+        try:
+            _COMPILED = _load_compiled(_compiled_path().read_bytes())
+            if not isinstance(_COMPILED, dict):
+                _COMPILED = {}
+        except Exception:  # noqa: BLE001 - none kept yet, or unreadable: compile again
+            _COMPILED = {}
+    kept = _COMPILED.get(pattern)
+    if isinstance(kept, bytes):
+        try:
+            compiled = _load_compiled(kept)
+            if isinstance(compiled, regex.Pattern) and compiled.pattern == pattern:
+                return compiled
+        except Exception:  # noqa: BLE001 - a damaged entry: compile again
+            pass
+    compiled = regex.compile(pattern, REGEX_FLAGS)
+    import pickle
+
+    _NEWLY_COMPILED[pattern] = pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL)
+    return compiled
+
+
+def remember_compiled() -> None:
+    """Keep the regexes compiled in this run for later runs (best effort; merged with what another
+    run kept meanwhile)."""
+    if not _NEWLY_COMPILED:
+        return
+    import pickle
+
+    from .cachedir import write_atomic
+
+    path = _compiled_path()
+    try:
+        known = _load_compiled(path.read_bytes())
+        if not isinstance(known, dict):
+            known = {}
+    except Exception:  # noqa: BLE001 - none kept yet, or unreadable: start again
+        known = {}
+    known.update(_NEWLY_COMPILED)
+    _NEWLY_COMPILED.clear()
+    if len(known) > _MAX_KEPT_COMPILED:  # (every run reads the whole file: the oldest written go)
+        known = dict(list(known.items())[-_MAX_KEPT_COMPILED:])
+    write_atomic(path, pickle.dumps(known, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def remember_validated() -> None:

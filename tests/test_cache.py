@@ -193,6 +193,59 @@ def test_known_good_regexes_compile_lazily_and_bad_ones_still_fail(cache_dir, mo
         matchers.compile_regex(r"(unclosed")
 
 
+class _RemovesOnLoad:
+    """Unpickling this removes a file: what a foreign cache file could do if it were trusted."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        import os
+
+        return os.remove, (self.path,)
+
+
+def test_compiled_regexes_are_kept_and_nothing_else_is_read_back(cache_dir, monkeypatch, tmp_path):
+    import pickle
+
+    import regex
+
+    from apolint import matchers
+
+    monkeypatch.setattr(matchers, "_COMPILED", None)
+    monkeypatch.setattr(matchers, "_NEWLY_COMPILED", {})
+    pattern = r"(?<!不)约\d+名用户(?:受影响)?"
+    first = matchers._compile_pack_regex(pattern)
+    matchers.remember_compiled()
+    path = matchers._compiled_path()
+    assert path.is_file() and path.parent == cache_dir
+    compile_ = regex.compile
+    monkeypatch.setattr(matchers, "_COMPILED", None)  # a later run reads the compiled code back
+    monkeypatch.setattr(regex, "compile", lambda *a, **k: pytest.fail("compiled again"))
+    second = matchers._compile_pack_regex(pattern)
+    assert second is not first and (second.pattern, second.flags) == (first.pattern, first.flags)
+    text = "共约15名用户受影响，不约20名用户"
+    assert [m.span() for m in second.finditer(text)] == [m.span() for m in first.finditer(text)] == [(1, 10)]
+    monkeypatch.setattr(regex, "compile", compile_)
+    # a file (or an entry) naming any other callable is not run, and the regex is compiled again
+    marker = tmp_path / "marker"
+    marker.write_text("kept")
+    for kept in ({pattern: pickle.dumps(_RemovesOnLoad(str(marker)))}, _RemovesOnLoad(str(marker))):
+        path.write_bytes(pickle.dumps(kept))
+        monkeypatch.setattr(matchers, "_COMPILED", None)
+        third = matchers._compile_pack_regex(pattern)
+        assert marker.is_file() and [m.span() for m in third.finditer(text)] == [(1, 10)]
+    path.write_bytes(path.read_bytes()[:20])  # damaged: compiled again
+    monkeypatch.setattr(matchers, "_COMPILED", None)
+    assert [m.span() for m in matchers._compile_pack_regex(pattern).finditer(text)] == [(1, 10)]
+    # the file keeps the most recently written regexes only
+    monkeypatch.setattr(matchers, "_MAX_KEPT_COMPILED", 2)
+    for other in ("a+b", "c+d"):
+        matchers._compile_pack_regex(other)
+        matchers.remember_compiled()
+    assert list(matchers._load_compiled(path.read_bytes())) == ["a+b", "c+d"]
+
+
 def test_another_spacy_version_is_another_key(monkeypatch):
     """spaCy's data decides the sentences (apolint.spacy_data): results of another spaCy are not reused."""
     from apolint import spacy_data
