@@ -14,8 +14,9 @@ sys.path.insert(0, str(ROOT))
 from tools import probes  # noqa: E402
 
 FLOORS = {"en": {"development": 0.92, "validation": 0.70}, "zh": {"development": 0.70, "validation": 0.69}}
-# probes v2 (all validation): the one look of 2026-12-03 (third session, commit c76c8e5) less 0.02
-V2_FLOORS = {"en": 0.83, "zh": 0.81}
+# probes v2 (all validation): the latest look (2026-12-03, fifth session, commit f4cfd8f: en 0.895, zh 0.857)
+# less 0.02
+V2_FLOORS = {"en": 0.87, "zh": 0.83}
 # probes v3 (all development, fifth session): untuned en 0.712, zh 0.719; after growing the packs from its
 # failures en 0.958, zh 0.941 — the floors are those less 0.02, rounded down
 V3_FLOORS = {"en": 0.93, "zh": 0.92}

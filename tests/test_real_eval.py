@@ -166,14 +166,14 @@ def test_committed_weights_are_what_the_fit_command_gives(real_report):
                 assert feature.weight == fitted.weights[feature.name], (fitted.element, feature.name)
 
 
-# Validation floors: the figures of the latest look at the validation split (2026-12-03, fourth session,
-# commit 06510ba; `apolint eval ../shared/real --split validation`), less 0.02 for the noise of a few files
-# changing sides. English elements have not moved since the second session's look; Chinese rose at the fourth
-# (the fit as unseen). A change that makes any of them drop fails here. Development figures are not floors:
-# they are what tuning reached and say little about new text.
+# Validation floors: the figures of the latest look at the validation split (2026-12-03, fifth session,
+# commit f4cfd8f; `apolint eval ../shared/real --split validation`), less 0.02 for the noise of a few files
+# changing sides. English impact and vague recall rose at the fifth look (packs grown from probes v3-v5);
+# Chinese has not moved since the fourth (the fit as unseen). A change that makes any of them drop fails here.
+# Development figures are not floors: they are what tuning reached and say little about new text.
 VALIDATION_FLOORS = {
-    "en": {"responsibility": 0.79, "impact": 0.73, "remedy": 0.79, "macro": 0.77,
-           "vague_recall": 0.46, "vague_precision": 0.65},
+    "en": {"responsibility": 0.79, "impact": 0.76, "remedy": 0.79, "macro": 0.78,
+           "vague_recall": 0.51, "vague_precision": 0.64},
     "zh": {"responsibility": 0.91, "impact": 0.73, "remedy": 0.91, "macro": 0.85,
            "vague_recall": 0.43, "vague_precision": 0.81},
 }
