@@ -84,6 +84,7 @@ NOT_FIRES = {
                                "服务当前无法访问，预计30分钟内恢复。", "系统异常，2小时后更新进展。"],
     ("en", "first-person-fault"): ["Our estimate was wrong; the outage lasted longer."],
     ("zh", "data-statement"): ["为保障账户安全，请勿向他人泄露验证码。"],  # advice, not a statement about data
+    ("en", "owned-cause"): ["Our payment provider's own systems failed overnight."],  # the provider's, not ours
     ("zh", "first-person-fault"): ["部分用户未能正常获取流量。"],  # the users' failure, not ours
 }
 
@@ -165,6 +166,8 @@ VAGUE = [  # (lang, text, rule, the flagged phrase or None)
     # a conditional warning is not a hedge (the guide); the same words told as what happened are
     ("zh", "如果您在九点前下单，可能会收到两条短信。", "vague-hedge", None),
     ("zh", "部分用户可能收到了两条短信。", "vague-hedge", "可能收到"),
+    ("zh", "今天有零星降雨，请注意出行。", "vague-scope", None),  # weather, not who was affected
+    ("zh", "只有零星用户无法登录。", "vague-scope", "零星用户"),
     # grown from probes v4
     ("en", "Crews are doing everything in their power to reopen the road.", "vague-action", "doing everything in their power"),
     ("en", "Refunds will be issued within a reasonable timeframe.", "vague-time", "within a reasonable timeframe"),
