@@ -168,6 +168,9 @@ VAGUE = [  # (lang, text, rule, the flagged phrase or None)
     ("zh", "部分用户可能收到了两条短信。", "vague-hedge", "可能收到"),
     ("zh", "今天有零星降雨，请注意出行。", "vague-scope", None),  # weather, not who was affected
     ("zh", "只有零星用户无法登录。", "vague-scope", "零星用户"),
+    # a thousands separator is not a comma that goes on to say what it was ("technical issues, about 300 …")
+    ("en", "An internal error meant that 3,400 reminders were sent twice.", "vague-cause", "An internal error"),
+    ("en", "Technical issues, about 300 of them, delayed payouts.", "vague-cause", None),
     # grown from probes v4
     ("en", "Crews are doing everything in their power to reopen the road.", "vague-action", "doing everything in their power"),
     ("en", "Refunds will be issued within a reasonable timeframe.", "vague-time", "within a reasonable timeframe"),

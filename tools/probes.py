@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from apolint import api  # noqa: E402
 
 PROBES = ROOT / "corpus" / "probes"
-SETS = {"v1": PROBES, "v2": PROBES / "v2", "v3": PROBES / "v3", "v4": PROBES / "v4", "v5": PROBES / "v5"}
+SETS = {"v1": PROBES, "v2": PROBES / "v2", "v3": PROBES / "v3", "v4": PROBES / "v4", "v5": PROBES / "v5", "v6": PROBES / "v6"}
 HALVES = ("development", "validation")
 # An owned cause and a plain admission both own the failure, and our split between them is ours, not the
 # writer's: a probe of either is met by either.
@@ -56,8 +56,8 @@ class Tally:
 
 def half_of(index: int, probe_set: str = "v1") -> str:
     """Fixed by position, before any tuning: in v1 even probes develop, odd ones validate; v2 all validates;
-    v3, v4 and v5 all develop."""
-    return {"v2": "validation", "v3": "development", "v4": "development", "v5": "development"}.get(probe_set) or HALVES[index % 2]
+    v3 to v6 all develop."""
+    return {"v2": "validation", "v3": "development", "v4": "development", "v5": "development", "v6": "development"}.get(probe_set) or HALVES[index % 2]
 
 
 def load(lang: str, probe_set: str = "v1") -> list[dict]:
@@ -137,7 +137,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lang", choices=["en", "zh"], action="append", help="one language (default: both)")
     ap.add_argument("--set", dest="probe_set", choices=sorted(SETS), default="v1",
-                    help="v1 (halves by position; default), v2 (all validation), v3, v4 or v5 (all development)")
+                    help="v1 (halves by position; default), v2 (all validation), v3 to v6 (all development)")
     ap.add_argument("--failures", choices=["development"],
                     help="list the failing probes of the development half (validation failures are not shown)")
     args = ap.parse_args()
