@@ -171,6 +171,12 @@ VAGUE = [  # (lang, text, rule, the flagged phrase or None)
     # a thousands separator is not a comma that goes on to say what it was ("technical issues, about 300 …")
     ("en", "An internal error meant that 3,400 reminders were sent twice.", "vague-cause", "An internal error"),
     ("en", "Technical issues, about 300 of them, delayed payouts.", "vague-cause", None),
+    # review of the session's families: a concrete action or an empathy line around the same words is not vague
+    ("en", "Behind the scenes, our engineers replaced the failed disk at 10:02.", "vague-action", None),
+    ("en", "Remedial work is under way at the pumping station.", "vague-action", "Remedial work"),
+    ("en", "Remedial work to replace the cable starts at 10:00.", "vague-action", None),
+    ("en", "We know not everyone will be happy with this change.", "vague-scope", None),
+    ("en", "Not everyone got the reward on Tuesday.", "vague-scope", "Not everyone"),
     # grown from probes v4
     ("en", "Crews are doing everything in their power to reopen the road.", "vague-action", "doing everything in their power"),
     ("en", "Refunds will be issued within a reasonable timeframe.", "vague-time", "within a reasonable timeframe"),
