@@ -96,11 +96,18 @@ def _own_corpus(name: str) -> bool:
     return name.startswith(HELD_OUT)
 
 
+def _labelled_by_offset(folder: Path) -> bool:
+    """A set with manifests (corpus/lookalike/) keeps its labels apart from its texts; `apolint eval` scores
+    it by naming it, as it does the real set."""
+    return any(folder.glob("manifest-*.yaml"))
+
+
 def corpus_files(path: Path) -> list[Path]:
     """The announcements of a corpus folder (every .md and .txt but README.md), or the one file named.
 
-    Held-out sets (corpus/holdout*/) are corpora of their own, and a folder with an EXPECTED.yaml holds
-    threads or pairs, scored as wholes: neither is part of its parent's single-notice figures."""
+    Held-out sets (corpus/holdout*/) are corpora of their own, a folder with an EXPECTED.yaml holds
+    threads or pairs, scored as wholes, and a folder with manifests is labelled by offset: none is part of
+    its parent's single-notice figures."""
     if not path.is_dir():
         return [path]
     if (path / EXPECTED).is_file():
@@ -108,7 +115,8 @@ def corpus_files(path: Path) -> list[Path]:
     found = []
     for folder, subfolders, names in os.walk(path):
         subfolders[:] = [d for d in subfolders
-                         if not _own_corpus(d) and not os.path.isfile(os.path.join(folder, d, EXPECTED))]
+                         if not _own_corpus(d) and not os.path.isfile(os.path.join(folder, d, EXPECTED))
+                         and not _labelled_by_offset(Path(folder, d))]
         found += [Path(folder, n) for n in names if n.endswith((".md", ".txt")) and n != "README.md"]
     return sorted(found)
 
