@@ -4,7 +4,7 @@ The analysis text is the concatenation of the document's blocks (split further b
 each folded so that one pattern meets every way people type it:
 traditional → simplified characters (one to one), full-width ASCII → ASCII, lower case
 (in `lower`), zero-width and bidi controls dropped, whitespace runs collapsed, a line break
-inside a paragraph joined. `offsets[i]` is the original offset of analysis character i, so a
+inside a paragraph joined, a space between a Chinese character and a Latin letter or digit dropped. `offsets[i]` is the original offset of analysis character i, so a
 span found here maps straight back to the source; nothing is ever searched twice.
 """
 from __future__ import annotations
@@ -153,8 +153,11 @@ def _fold_table() -> dict[int, str]:
 
 
 # Where the plain copy-and-translate of a block stops: characters dropped or turned into a
-# space, line breaks, and a space before another (runs of spaces collapse).
-_BREAK = re.compile("[" + "".join(sorted(_DROP | _SPACE)) + "\r\n]| (?= )")
+# space, line breaks, a space before another (runs of spaces collapse), and a space between a Chinese
+# character and a Latin letter or digit (dropped).
+_CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_BREAK = re.compile("[" + "".join(sorted(_DROP | _SPACE)) + "\r\n]| (?= )"
+                    f"|(?<=[{_CJK_CLASS}]) (?=[0-9A-Za-z])|(?<=[0-9A-Za-z]) (?=[{_CJK_CLASS}])")
 
 
 def _fold_block(doc: Document, start: int, end: int, masked_starts: list[int], table: dict[int, str],
@@ -186,6 +189,11 @@ def _fold_block(doc: Document, start: int, end: int, masked_starts: list[int], t
             continue
         ch = text[i]
         if ch in _DROP or (ch == "\r" and i + 1 < end and text[i + 1] == "\n"):
+            i += 1
+            continue
+        if ch == " " and i + 1 < end and _spacing_between_scripts(text[i - 1], text[i + 1]):
+            # 「约 12,400 次」「从 12 日 23:00」: the space some writers put between Chinese and Latin or digits
+            # (as many style guides ask) is dropped, so that one pattern meets both ways of writing
             i += 1
             continue
         if ch in "\n\r":  # a lone CR (old Mac line ends) breaks a line too
@@ -221,6 +229,12 @@ def _fold_block(doc: Document, start: int, end: int, masked_starts: list[int], t
         offsets.pop()
         if not out[-1]:
             out.pop()
+
+
+def _spacing_between_scripts(before: str, after: str) -> bool:
+    if is_cjk(before):
+        return after.isascii() and after.isalnum()
+    return before.isascii() and before.isalnum() and is_cjk(after)
 
 
 def build(doc: Document, split_languages, forced_lang: str | None, quote_mention_max: int) -> Analysis:

@@ -455,7 +455,8 @@ def fix(paths, show_diff, check_only, lang, config_path, encoding) -> None:
 @click.option("--ignore", multiple=True, metavar="RULE",
               help="Rule ids (or families) not to score, for a corpus labelled before they existed.")
 @click.option("--labels", "labels_path", type=click.Path(dir_okay=False, exists=True), default=None,
-              help="Real set only: the labels (default: corpus/real/labels.yaml of this checkout).")
+              help="Real set only: the labels (default: PATH/labels.yaml if the set carries its own, else "
+                   "corpus/real/labels.yaml of this checkout).")
 @click.option("--split", "split_name", type=click.Choice(["development", "validation", "both"]), default="both",
               show_default=True, help="Real set only: which part of the fixed split to score. Tune on development.")
 @click.option("--disagreements", is_flag=True, help="Real set only: list every disagreement with the labels.")
@@ -463,8 +464,9 @@ def eval_cmd(path, config_path, fmt, min_f1, ignore, labels_path, split_name, di
     """Compare the linter with labels.
 
     PATH is a corpus folder with labels in front matter (see corpus/README.md), or a folder of
-    real announcements with manifest-*.yaml (../shared/real), scored against corpus/real/labels.yaml
-    by the fixed development/validation split.
+    announcements with manifest-*.yaml (../shared/real, corpus/lookalike), scored against the set's
+    own labels.yaml or else corpus/real/labels.yaml, by the fixed development/validation split
+    (split.yaml beside the labels).
     """
     from .evaluate_real import is_real_set
 
@@ -504,9 +506,9 @@ def _progress_done() -> None:
 
 
 def _eval_real(path: Path, config_path, fmt, labels_path, split_name, disagreements) -> None:
-    from .evaluate_real import SPLITS, RealSetError, default_labels, evaluate_real, format_real_report
+    from .evaluate_real import SPLITS, RealSetError, evaluate_real, format_real_report, labels_for
 
-    labels = Path(labels_path) if labels_path else default_labels()
+    labels = Path(labels_path) if labels_path else labels_for(path)
     if labels is None:
         _fail("no labels for the real set: pass --labels FILE (corpus/real/labels.yaml in an apolint checkout)")
     try:
@@ -540,9 +542,13 @@ def _eval_real(path: Path, config_path, fmt, labels_path, split_name, disagreeme
               help="Fit on the notices also as if their wording were new: the pack items (regexes, phrases) that "
                    "match in at most this many of the notices are switched off there, and each such notice counts "
                    "half as written, half without them; 0 fits on the notices as written only.")
+@click.option("--also", "also_paths", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="Another set of announcements that carries its own labels.yaml and split.yaml (corpus/lookalike); "
+                   "its notices of the same split are fitted on with the others. Repeatable.")
 @click.option("--write", "write_packs", is_flag=True,
               help="Rewrite the numbers on the packs' weights:/thresholds: lines (otherwise only print them).")
-def fit_weights(path, labels_path, split_name, config_path, corpus_path, unseen_at_most, write_packs) -> None:
+def fit_weights(path, labels_path, split_name, config_path, corpus_path, also_paths, unseen_at_most,
+                write_packs) -> None:
     """Fit the evidence weights and element thresholds to labelled real announcements.
 
     PATH is a folder of real announcements (../shared/real). For each element, a logistic
@@ -551,14 +557,14 @@ def fit_weights(path, labels_path, split_name, config_path, corpus_path, unseen_
     (pip install -e '.[fit]'). Prints the weights; --write puts them into the packs.
     """
     from . import api
-    from .evaluate_real import default_labels
+    from .evaluate_real import labels_for
     from .fit import FitError, collect, collect_corpus, fit, format_fit, load_split, with_unseen, write
 
     try:
         import sklearn  # noqa: F401
     except ImportError:
         _fail("fit-weights needs scikit-learn: pip install -e '.[fit]'")
-    labels_file = Path(labels_path) if labels_path else default_labels()
+    labels_file = Path(labels_path) if labels_path else labels_for(Path(path))
     if labels_file is None:
         _fail("no labels: pass --labels FILE (corpus/real/labels.yaml in an apolint checkout)")
     import yaml
@@ -570,6 +576,13 @@ def fit_weights(path, labels_path, split_name, config_path, corpus_path, unseen_
         cfg = api.load_config_file(config_path) if config_path else api.resolve_config(None, Path.cwd() / "x")
         try:
             samples = collect(Path(path), labels, keys, cfg, _progress())
+            for also in map(Path, also_paths):
+                also_labels_file = also / "labels.yaml"
+                if not also_labels_file.is_file():
+                    raise FitError(f"{also}: no labels.yaml (--also takes a set that carries its own labels)")
+                also_labels = yaml.safe_load(also_labels_file.read_text(encoding="utf-8")) or {}
+                also_keys = [k for k in load_split(also_labels_file, split_name) if k in also_labels]
+                samples += collect(also, also_labels, also_keys, cfg, _progress())
         finally:
             _progress_done()
         if corpus_path:  # the corpus together weighs as much as the real notices together

@@ -39,6 +39,13 @@ def is_real_set(path: Path) -> bool:
     return path.is_dir() and any(path.glob("manifest-*.yaml"))
 
 
+def labels_for(real_dir: Path) -> Path | None:
+    """A set that carries its own labels (labels.yaml beside its manifests, as corpus/lookalike/ does) is
+    scored against them; the third-party set in ../shared/real against corpus/real/labels.yaml."""
+    own = real_dir / "labels.yaml"
+    return own if own.is_file() else default_labels()
+
+
 def default_labels(start: Path | None = None) -> Path | None:
     """corpus/real/labels.yaml in the current folder or the apolint checkout this code runs from."""
     for root in (start or Path.cwd(), Path(__file__).resolve().parent.parent):

@@ -67,6 +67,20 @@ FIRES = {
     ("en", "first-person-fault"): ["We fell short of the standard you expect during the outage.",
                                    "We were not prepared for this much traffic."],
     ("zh", "first-person-fault"): ["我们对流量的预判不足，导致系统崩溃。", "我们没能及时通知大家。"],
+    # lookalike set (sixth session): a slip told in the first person singular, an operation the publisher performed,
+    # its own planned maintenance as the cause, a bureau's own equipment; Chinese written with spaces around numbers
+    ("en", "owned-cause"): ["I pushed a config change that took the site down.", "I deleted the wrong backup volume."],
+    ("zh", "owned-cause"): ["我们对华北区域的缓存集群进行了一次版本升级。", "本公司技术人员于6/3 09:00对计费系统执行版本更新。",
+                            "本公司技術人員於6/3 09:00對計費系統執行版本更新。", "我在调整告警阈值时，把两个集群的地址写错了。",
+                            "因系统升级维护，网上缴费暂停办理。", "本局的售票系统于今早出现故障。"],
+    ("en", "time-window"): ["Some mirrors served stale files (3–5 May).",
+                            "The maintenance, scheduled to end at 14:00, has been extended."],
+    ("zh", "time-window"): ["故障于 08:12 开始，09:03 结束。"],
+    ("zh", "affected-count"): ["约 8,300 笔订单支付失败。"],
+    ("zh", "named-region"): ["中山路、解放路一带停水。", "位于江宁市的两家门店暂停营业。"],
+    ("zh", "action-taken"): ["已经改回原来的配置。", "增派抢修人员30名。", "涉事门店已停业整改。"],
+    ("zh", "deflection"): ["系门店个别员工未按规定操作所致。", "受节前订单量激增及华东地区连续降雨天气影响，部分快件延误。",
+                           "已确认为某运营商通道拥塞。"],
 }
 
 NOT_FIRES = {
@@ -86,6 +100,18 @@ NOT_FIRES = {
     ("zh", "data-statement"): ["为保障账户安全，请勿向他人泄露验证码。"],  # advice, not a statement about data
     ("en", "owned-cause"): ["Our payment provider's own systems failed overnight."],  # the provider's, not ours
     ("zh", "first-person-fault"): ["部分用户未能正常获取流量。"],  # the users' failure, not ours
+    # lookalike set: realms taken offline on purpose, a charge told as the harm, the place of the weather, a brand,
+    # a remedy acting on "all of the" payments, a standing offer, a plan, an upstream address, a reader's option, a date
+    ("en", "owned-cause"): ["Last night we took the EU realms offline to roll them back."],
+    ("en", "first-person-fault"): ["We are aware that some members were incorrectly charged a fee."],
+    ("en", "named-region"): ["Because of heavy snow in Denver, some flights are delayed.",
+                             "A statement from Hollow Market: checkout failed on Sunday."],
+    ("en", "affected-count"): ["By Friday all of the duplicate payments had been reversed."],
+    ("en", "compensation"): ["Members get free shipping on orders over $50."],
+    ("zh", "owned-cause"): ["我们将对数据库进行一次扩容。"],
+    ("zh", "deflection"): ["我把上游地址改错了，导致同步失败。"],
+    ("zh", "compensation"): ["如需退回商品，请在App内申请。"],
+    ("zh", "affected-count"): ["多扣的费用将在12月3日前退回。"],
 }
 
 
@@ -187,6 +213,27 @@ VAGUE = [  # (lang, text, rule, the flagged phrase or None)
     ("en", "Because of an issue at our card partner, transfers are delayed.", "vague-cause", None),
     ("zh", "因业务调整，该功能将下线。", "vague-cause", "业务调整"),
     ("zh", "看起来支付已经好了。", "vague-hedge", "看起来支付已经好了"),
+    # grown from the lookalike set (sixth session)
+    ("en", "Orders may arrive a little later than usual.", "vague-hedge", "may arrive a little later"),
+    ("en", "Customers on the old plan would have seen timeouts.", "vague-hedge", "would have seen"),
+    ("en", "Search looks unaffected so far.", "vague-hedge", "looks unaffected"),
+    ("en", "Your statement should now be correct.", "vague-hedge", "should now be correct"),
+    ("en", "In some cases, invoices were sent twice.", "vague-scope", "In some cases"),
+    ("en", "Most stores were back online by noon.", "vague-scope", "Most stores"),
+    ("en", "The outage hit a wider group of users.", "vague-scope", "a wider group of"),
+    ("en", "Our engineers are continuing to work on a fix.", "vague-action", "continuing to work on a fix"),
+    ("en", "The release was delayed due to an issue found in testing.", "vague-cause", "due to an issue"),
+    ("en", "Due to an issue with our billing database, invoices failed.", "vague-cause", None),
+    ("en", "Customers had no broadband this afternoon.", "vague-time", "no broadband this afternoon"),
+    ("en", "Last night, the app was down for many users.", "vague-time", "Last night"),
+    ("en", "We failed to update the page last night.", "vague-time", None),
+    ("zh", "开通时间另行通知。", "vague-time", "时间另行通知"),
+    ("zh", "补偿内容另行通知。", "vague-time", None),  # what, not when
+    ("zh", "由于服务器出现异常，游戏暂停登录。", "vague-cause", "服务器出现异常"),
+    ("zh", "由于数据库升级出现异常，游戏暂停登录。", "vague-cause", None),  # the upgrade is named
+    ("zh", "部分快递柜出现故障。", "vague-scope", "部分快递柜"),
+    ("zh", "我们正在全力协调资源。", "vague-action", "全力协调"),
+    ("zh", "旅客出现较长时间的排队。", "vague-time", "较长时间"),
 ]
 
 
