@@ -79,7 +79,10 @@ FIRES = {
     ("zh", "affected-count"): ["约 8,300 笔订单支付失败。"],
     ("zh", "named-region"): ["中山路、解放路一带停水。", "位于江宁市的两家门店暂停营业。"],
     ("zh", "action-taken"): ["已经改回原来的配置。", "增派抢修人员30名。", "涉事门店已停业整改。"],
-    ("zh", "deflection"): ["系门店个别员工未按规定操作所致。", "受节前订单量激增及华东地区连续降雨天气影响，部分快件延误。",
+    ("zh", "data-statement"): ["经核对，账户余额准确无误。", "此次异常不影响考生的实际成绩。"],
+    ("zh", "owned-cause"): ["此次故障是本平台自身的配置变更问题。", "我司华北仓储中心的分拣设备于昨日出现故障。"],
+    ("zh", "action-taken"): ["客服将于今明两天逐一回拨。", "已在受影响的小区安排送水车临时供水。", "工程师正在将流量迁移至备用集群。"],
+    ("zh", "deflection"): ["初步判断与上游接口变更有关。", "系门店个别员工未按规定操作所致。", "受节前订单量激增及华东地区连续降雨天气影响，部分快件延误。",
                            "已确认为某运营商通道拥塞。"],
 }
 
@@ -112,6 +115,12 @@ NOT_FIRES = {
     ("zh", "deflection"): ["我把上游地址改错了，导致同步失败。"],
     ("zh", "compensation"): ["如需退回商品，请在App内申请。"],
     ("zh", "affected-count"): ["多扣的费用将在12月3日前退回。"],
+    # lookalike set 2: a discount, sympathy for the reader's disappointment, a disclaimer, an offer of help, a host we use
+    ("en", "affected-count"): ["The email promised 40% off everything."],
+    ("en", "first-person-fault"): ["We are sorry for the confusion and disappointment."],
+    ("en", "owned-cause"): ["Brightmoor's own systems were not affected at any time."],
+    ("zh", "first-person-fault"): ["如有问题请联系我们的客服。"],
+    ("zh", "owned-cause"): ["因我们所使用的托管商机房断电，服务中断。", "此次故障是第三方自身的变更问题。"],
 }
 
 
@@ -234,6 +243,17 @@ VAGUE = [  # (lang, text, rule, the flagged phrase or None)
     ("zh", "部分快递柜出现故障。", "vague-scope", "部分快递柜"),
     ("zh", "我们正在全力协调资源。", "vague-action", "全力协调"),
     ("zh", "旅客出现较长时间的排队。", "vague-time", "较长时间"),
+    # grown from lookalike set 2
+    ("en", "The outage hit some of our mail relays.", "vague-scope", "some of our mail relays"),
+    ("en", "We have some ideas about the cause.", "vague-scope", None),
+    ("en", "Parcels may take a little longer to arrive.", "vague-hedge", "may take a little longer"),
+    ("en", "We will post again when we know more.", "vague-time", "when we know more"),
+    ("en", "We are promising 30% off your next order.", "vague-scope", None),
+    ("zh", "技术人员正在紧急处理中。", "vague-action", "正在紧急处理中"),
+    ("zh", "技术人员正在紧急处理中，预计20:00前恢复。", "vague-action", None),
+    ("zh", "我们会持续提升服务品质。", "vague-action", "持续提升服务品质"),
+    ("zh", "部分包裹可能暂未进行扫描。", "vague-hedge", "可能暂未进行扫描"),
+    ("zh", "个别考场的成绩显示异常。", "vague-scope", "个别考场"),
 ]
 
 

@@ -145,8 +145,8 @@ def test_real_set_is_read_whole(real_report):
 
 def test_committed_weights_are_what_the_fit_command_gives(real_report):
     """The weights in the packs are reproducible: `apolint fit-weights ../shared/real --corpus corpus/
-    --also corpus/lookalike` fits the same numbers again from the development splits of the real set and of
-    the lookalike set, and our corpus, each notice also as unseen (the command's default --unseen)."""
+    --also corpus/lookalike --also corpus/lookalike2` fits the same numbers again from the development splits
+    of the real set and of both lookalike sets, and our corpus, each notice also as unseen (the command's default --unseen)."""
     pytest.importorskip("sklearn", reason="the fitter's optional extra (pip install -e '.[fit]')")
     from apolint import api
     from apolint.cli import UNSEEN_AT_MOST
@@ -156,9 +156,9 @@ def test_committed_weights_are_what_the_fit_command_gives(real_report):
     ruleset = api.ruleset_for(cfg)
     labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
     samples = collect(REAL_DIR, labels, load_split(LABELS, "development"), cfg)
-    lookalike = ROOT / "corpus" / "lookalike"
-    samples += collect(lookalike, yaml.safe_load((lookalike / "labels.yaml").read_text(encoding="utf-8")),
-                       load_split(lookalike / "labels.yaml", "development"), cfg)
+    for lookalike in (ROOT / "corpus" / "lookalike", ROOT / "corpus" / "lookalike2"):
+        samples += collect(lookalike, yaml.safe_load((lookalike / "labels.yaml").read_text(encoding="utf-8")),
+                           load_split(lookalike / "labels.yaml", "development"), cfg)
     extra = collect_corpus(ROOT / "corpus", cfg, weigh_as=len(samples))
     samples, _ = with_unseen(samples + extra, cfg, UNSEEN_AT_MOST)
     for fitted in fit(samples, ruleset):
