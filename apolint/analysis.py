@@ -4,8 +4,9 @@ The analysis text is the concatenation of the document's blocks (split further b
 each folded so that one pattern meets every way people type it:
 traditional → simplified characters (one to one), full-width ASCII → ASCII, lower case
 (in `lower`), zero-width and bidi controls dropped, whitespace runs collapsed, a line break
-inside a paragraph joined, a space between a Chinese character and a Latin letter or digit dropped. `offsets[i]` is the original offset of analysis character i, so a
-span found here maps straight back to the source; nothing is ever searched twice.
+inside a paragraph joined, a space between a Chinese character and a Latin letter or digit
+dropped. `offsets[i]` is the original offset of analysis character i, so a span found here maps
+straight back to the source; nothing is ever searched twice.
 """
 from __future__ import annotations
 
@@ -231,7 +232,7 @@ def _fold_block(doc: Document, start: int, end: int, masked_starts: list[int], t
             out.pop()
 
 
-_LATIN_RUN = re.compile(r"[0-9A-Za-z+#&._%-]+")
+_LATIN_RUN = re.compile(r"[0-9A-Za-z+#&._%-]+")  # the ASCII characters of a jieba han block (apolint.language)
 
 
 def _spacing_between_scripts(text: str, i: int, end: int) -> bool:

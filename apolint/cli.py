@@ -558,7 +558,7 @@ def fit_weights(path, labels_path, split_name, config_path, corpus_path, also_pa
     """
     from . import api
     from .evaluate_real import labels_for
-    from .fit import FitError, collect, collect_corpus, fit, format_fit, load_split, with_unseen, write
+    from .fit import FitError, collect_corpus, collect_set, fit, format_fit, with_unseen, write
 
     try:
         import sklearn  # noqa: F401
@@ -567,22 +567,15 @@ def fit_weights(path, labels_path, split_name, config_path, corpus_path, also_pa
     labels_file = Path(labels_path) if labels_path else labels_for(Path(path))
     if labels_file is None:
         _fail("no labels: pass --labels FILE (corpus/real/labels.yaml in an apolint checkout)")
-    import yaml
-
-    labels = yaml.safe_load(labels_file.read_text(encoding="utf-8")) or {}
     ruleset = _ruleset(config_path)
     try:
-        keys = [k for k in load_split(labels_file, split_name) if k in labels]
         cfg = api.load_config_file(config_path) if config_path else api.resolve_config(None, Path.cwd() / "x")
         try:
-            samples = collect(Path(path), labels, keys, cfg, _progress())
+            samples = collect_set(Path(path), labels_file, split_name, cfg, _progress())
             for also in map(Path, also_paths):
-                also_labels_file = also / "labels.yaml"
-                if not also_labels_file.is_file():
+                if not (also / "labels.yaml").is_file():
                     raise FitError(f"{also}: no labels.yaml (--also takes a set that carries its own labels)")
-                also_labels = yaml.safe_load(also_labels_file.read_text(encoding="utf-8")) or {}
-                also_keys = [k for k in load_split(also_labels_file, split_name) if k in also_labels]
-                samples += collect(also, also_labels, also_keys, cfg, _progress())
+                samples += collect_set(also, also / "labels.yaml", split_name, cfg, _progress())
         finally:
             _progress_done()
         if corpus_path:  # the corpus together weighs as much as the real notices together

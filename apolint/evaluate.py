@@ -96,10 +96,10 @@ def _own_corpus(name: str) -> bool:
     return name.startswith(HELD_OUT)
 
 
-def _labelled_by_offset(folder: Path) -> bool:
-    """A set with manifests (corpus/lookalike/) keeps its labels apart from its texts; `apolint eval` scores
-    it by naming it, as it does the real set."""
-    return any(folder.glob("manifest-*.yaml"))
+def is_real_set(path: Path) -> bool:
+    """A folder laid out like ../shared/real (texts in en/ and zh/, manifest-*.yaml), labelled by offset:
+    the real set, or one of ours such as corpus/lookalike/ (scored by naming it, never as part of a corpus)."""
+    return path.is_dir() and any(path.glob("manifest-*.yaml"))
 
 
 def corpus_files(path: Path) -> list[Path]:
@@ -116,7 +116,7 @@ def corpus_files(path: Path) -> list[Path]:
     for folder, subfolders, names in os.walk(path):
         subfolders[:] = [d for d in subfolders
                          if not _own_corpus(d) and not os.path.isfile(os.path.join(folder, d, EXPECTED))
-                         and not _labelled_by_offset(Path(folder, d))]
+                         and not is_real_set(Path(folder, d))]
         found += [Path(folder, n) for n in names if n.endswith((".md", ".txt")) and n != "README.md"]
     return sorted(found)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from .evaluate import Score
+from .evaluate import Score, is_real_set  # noqa: F401 (is_real_set: used by cli and tests from here)
 from .matchers import STATUSES
 
 ELEMENTS = ("responsibility", "impact", "remedy")
@@ -33,10 +33,6 @@ OVER_APOLOGY = "over-apology"
 
 class RealSetError(Exception):
     pass
-
-
-def is_real_set(path: Path) -> bool:
-    return path.is_dir() and any(path.glob("manifest-*.yaml"))
 
 
 def labels_for(real_dir: Path) -> Path | None:

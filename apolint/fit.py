@@ -61,6 +61,15 @@ class Fitted:
     notes: list = field(default_factory=list)
 
 
+def collect_set(real_dir: Path, labels_path: Path, split: str, config=None, progress=None) -> list[Sample]:
+    """`collect` on the notices of one part of a labelled set's split (split.yaml beside the labels)."""
+    import yaml
+
+    labels = yaml.safe_load(labels_path.read_text(encoding="utf-8")) or {}
+    keys = [k for k in load_split(labels_path, split) if k in labels]
+    return collect(real_dir, labels, keys, config, progress)
+
+
 def collect(real_dir: Path, labels: dict, keys: list[str], config=None, progress=None) -> list[Sample]:
     """Which features of each element fire in each labelled real notice (linted as it is)."""
     samples = []

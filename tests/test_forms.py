@@ -120,7 +120,8 @@ NOT_FIRES = {
     ("en", "first-person-fault"): ["We are sorry for the confusion and disappointment."],
     ("en", "owned-cause"): ["Brightmoor's own systems were not affected at any time."],
     ("zh", "first-person-fault"): ["如有问题请联系我们的客服。"],
-    ("zh", "owned-cause"): ["因我们所使用的托管商机房断电，服务中断。", "此次故障是第三方自身的变更问题。"],
+    ("zh", "owned-cause"): ["因我们所使用的托管商机房断电，服务中断。", "此次故障是第三方自身的变更问题。",
+                            "经检查，本局的售票系统未出现故障。"],
 }
 
 
